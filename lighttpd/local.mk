@@ -1,0 +1,1 @@
+# lighttpd: (nothing yet)

@@ -1,0 +1,56 @@
+/*
+ * leap.h: the leap-seconds table (IERS/IETF/tzdata leap-seconds.list,
+ * PROTOCOL.md section 6) and the leap fields of the answer (section 2).
+ */
+#ifndef WEBNTP_LEAP_H
+#define WEBNTP_LEAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "err.h"
+
+#define LEAP_NTP_UNIX	INT64_C(2208988800)	/* NTP seconds - Unix seconds */
+#define LEAP_MAX_EVENTS	256
+#define LEAP_FILE_MAX	(256 * 1024)	/* a larger file is refused */
+
+/* Flags of leap_parse and leap_load. */
+#define LEAP_REQUIRE_HASH	0x1	/* a missing #h is an error (downloads) */
+
+struct leap_event {
+	int64_t	at;	/* Unix seconds of the leap */
+	int	leap;	/* TAI - UTC before it */
+	int	step;	/* +1 inserted, -1 deleted */
+};
+
+struct leap_table {
+	int64_t	updated;	/* #$, Unix seconds; 0 if absent */
+	int64_t	expires;	/* #@, Unix seconds; 0 if absent */
+	bool	has_hash;	/* #h present (and verified) */
+	size_t	n;		/* events (the base line is not one) */
+	struct leap_event ev[LEAP_MAX_EVENTS];
+};
+
+/* The leap fields of an answer; all zero when no table is loaded. */
+struct leap_info {
+	int64_t	next;	/* Unix seconds */
+	int	leap;
+	int	step;
+};
+
+/* Parse a whole file's text. Returns 0, or -1 with e naming the problem. */
+int	leap_parse(const char *text, size_t len, int flags,
+	    struct leap_table *t, struct err *e);
+/* Read and parse a regular file of at most LEAP_FILE_MAX bytes. */
+int	leap_load(const char *path, int flags, struct leap_table *t,
+	    struct err *e);
+/* The answer's fields at time now (an event exactly at now is past). A NULL
+ * or empty table gives zeros. */
+void	leap_lookup(const struct leap_table *t, const struct timespec *now,
+	    struct leap_info *out);
+/* True when the table has an expiry date and now is at or past it. */
+bool	leap_expired(const struct leap_table *t, const struct timespec *now);
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * leapfetch.h: download leap-seconds.list (libcurl) into the cache file
+ * (PROTOCOL.md section 6). Only when the table in use (the cache, else
+ * tzdata's copy) is missing or past its expiry; at start, then daily. An
+ * flock on "<path>.lock" lets one of several responder processes download.
+ * The download goes to a temporary file beside the cache, is verified
+ * (#h present and matching, parses, #$ newer than the table in use) and
+ * renamed into place; anything else leaves the cache as it was.
+ */
+#ifndef WEBNTP_LEAPFETCH_H
+#define WEBNTP_LEAPFETCH_H
+
+#include "err.h"
+#include "leapsrc.h"
+
+enum leapfetch_result {
+	LEAPFETCH_FAILED = -1,	/* e says why; the cache is untouched */
+	LEAPFETCH_NOT_NEEDED,	/* the table in use is present and valid */
+	LEAPFETCH_BUSY,		/* another process holds the lock */
+	LEAPFETCH_NOT_NEWER,	/* the download is not newer: thrown away */
+	LEAPFETCH_UPDATED,	/* a new cache file is in place */
+};
+
+struct leapfetch_config {
+	const char	*path;		/* the cache file to write */
+	const char	*tzdata;	/* consulted when the cache is absent */
+	const char	*url;
+	long		 timeout_s;	/* whole transfer; 0: 60 s */
+	unsigned	 interval_s;	/* between checks; 0: 86400 */
+	leapsrc_log_fn	*log;
+	void		*log_ctx;
+};
+
+struct leapfetch;
+
+/* One check-and-download, in the caller's thread. */
+enum leapfetch_result leapfetch_once(const struct leapfetch_config *cfg,
+	    struct err *e);
+/* A thread doing leapfetch_once at start and every interval, logging each
+ * outcome other than NOT_NEEDED and BUSY. */
+int	leapfetch_start(struct leapfetch **out, const struct leapfetch_config *cfg,
+	    struct err *e);
+void	leapfetch_stop(struct leapfetch *f);
+
+#endif

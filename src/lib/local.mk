@@ -1,0 +1,14 @@
+# The core library: shared by every program, not installed.
+noinst_LIBRARIES += src/lib/libwebntp.a
+src_lib_libwebntp_a_SOURCES = \
+	src/lib/err.c src/lib/err.h \
+	src/lib/ts.c src/lib/ts.h \
+	src/lib/answer.c src/lib/answer.h \
+	src/lib/leap.c src/lib/leap.h \
+	src/lib/leapsrc.c src/lib/leapsrc.h \
+	src/lib/leapfetch.c src/lib/leapfetch.h
+src_lib_libwebntp_a_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS) \
+	$(JANSSON_CFLAGS) $(CURL_CFLAGS) $(CRYPTO_CFLAGS)
+# What a program linking the core library needs.
+WEBNTP_LIB_LIBS = src/lib/libwebntp.a $(JANSSON_LIBS) $(CURL_LIBS) \
+	$(CRYPTO_LIBS) $(PTHREAD_LIBS) -lm
