@@ -1,0 +1,180 @@
+/*
+ * serveropt.c: the server-side flags (PROTOCOL.md section 0), parsed and
+ * validated once at start.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "serveropt.h"
+
+static const struct serveropt_flag serveropt_common[] = {
+	{ "allow-cross-origin", NULL,
+	    "allow cross-origin requests (CORS, WebSocket Origin)", NULL, NULL },
+	{ "leap-second-path", "PATH",
+	    "leap-seconds.list cache (default " WEBNTP_LEAP_CACHE ")", NULL, NULL },
+	{ "leap-second-url", "URL",
+	    "where to download leap-seconds.list (default " SERVEROPT_LEAP_URL ")",
+	    NULL, NULL },
+	{ "help", NULL, "print this help and exit", NULL, NULL },
+	{ "version", NULL, "print the version and exit", NULL, NULL },
+};
+
+static int
+serveropt_check_url(const char *url, struct err *e)
+{
+	if (strncmp(url, "http://", 7) == 0 || strncmp(url, "https://", 8) == 0 ||
+	    strncmp(url, "file://", 7) == 0)
+		return 0;
+	err_set(e, "invalid -leap-second-url \"%s\": not an http, https or "
+	    "file URL", url);
+	return -1;
+}
+
+static int
+serveropt_check_path(const char *path, struct err *e)
+{
+	char *dir, *slash;
+	struct stat st;
+	int rc = 0;
+
+	if (path[0] == '\0') {
+		err_set(e, "invalid -leap-second-path \"\": empty");
+		return -1;
+	}
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		err_set(e, "invalid -leap-second-path \"%s\": not a regular file",
+		    path);
+		return -1;
+	}
+	dir = strdup(path);
+	if (dir == NULL)
+		return -1;
+	slash = strrchr(dir, '/');
+	if (slash != NULL) {
+		*(slash == dir ? slash + 1 : slash) = '\0';
+		if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+			err_set(e, "invalid -leap-second-path \"%s\": no "
+			    "directory %s", path, dir);
+			rc = -1;
+		}
+	}
+	free(dir);
+	return rc;
+}
+
+enum serveropt_result
+serveropt_parse(struct serveropt *o, int argc, char **argv,
+    const struct serveropt_flag *flags, size_t nflags, int *optind,
+    struct err *e)
+{
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	o->leap_path = WEBNTP_LEAP_CACHE;
+	o->leap_url = SERVEROPT_LEAP_URL;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *name, *eq, *val = NULL;
+		const struct serveropt_flag *f = NULL;
+		size_t len;
+
+		if (a[0] != '-' || a[1] == '\0') {
+			if (optind != NULL)
+				break;
+			err_set(e, "invalid argument \"%s\": no arguments are "
+			    "taken (see -help)", a);
+			return SERVEROPT_BAD;
+		}
+		if (strcmp(a, "--") == 0) {
+			i++;
+			break;
+		}
+		name = a + (a[1] == '-' ? 2 : 1);
+		eq = strchr(name, '=');
+		len = eq != NULL ? (size_t)(eq - name) : strlen(name);
+		for (size_t k = 0; k < nflags + 5 && f == NULL; k++) {
+			const struct serveropt_flag *c = k < nflags ?
+			    &flags[k] : &serveropt_common[k - nflags];
+
+			if (strlen(c->name) == len &&
+			    strncmp(c->name, name, len) == 0)
+				f = c;
+		}
+		if (f == NULL) {
+			err_set(e, "invalid option \"%s\": unknown (see -help)",
+			    a);
+			return SERVEROPT_BAD;
+		}
+		if (f->arg != NULL) {
+			if (eq != NULL)
+				val = eq + 1;
+			else if (i + 1 < argc)
+				val = argv[++i];
+			else {
+				err_set(e, "invalid option \"%s\": needs a %s",
+				    a, f->arg);
+				return SERVEROPT_BAD;
+			}
+		} else if (eq != NULL && strcmp(eq + 1, "true") != 0 &&
+		    strcmp(eq + 1, "false") != 0) {
+			err_set(e, "invalid option \"%s\": takes true or false",
+			    a);
+			return SERVEROPT_BAD;
+		}
+		if (f->value != NULL) {
+			*f->value = val;
+		} else if (f->on != NULL) {
+			*f->on = eq == NULL || strcmp(eq + 1, "true") == 0;
+		} else if (strcmp(f->name, "allow-cross-origin") == 0) {
+			o->allow_cross_origin = eq == NULL ||
+			    strcmp(eq + 1, "true") == 0;
+		} else if (strcmp(f->name, "leap-second-path") == 0) {
+			if (serveropt_check_path(val, e) != 0)
+				return SERVEROPT_BAD;
+			o->leap_path = val;
+			o->leap_path_given = true;
+		} else if (strcmp(f->name, "leap-second-url") == 0) {
+			if (serveropt_check_url(val, e) != 0)
+				return SERVEROPT_BAD;
+			o->leap_url = val;
+		} else if (strcmp(f->name, "help") == 0) {
+			return SERVEROPT_HELP;
+		} else if (strcmp(f->name, "version") == 0) {
+			return SERVEROPT_VERSION;
+		}
+	}
+	if (optind != NULL)
+		*optind = i;
+	return SERVEROPT_RUN;
+}
+
+void
+serveropt_usage(FILE *f, const char *synopsis,
+    const struct serveropt_flag *flags, size_t nflags)
+{
+	fprintf(f, "usage: %s\n", synopsis);
+	for (size_t k = 0; k < nflags + 5; k++) {
+		const struct serveropt_flag *c = k < nflags ?
+		    &flags[k] : &serveropt_common[k - nflags];
+		char left[64];
+
+		snprintf(left, sizeof(left), "-%s%s%s", c->name,
+		    c->arg != NULL ? " " : "", c->arg != NULL ? c->arg : "");
+		fprintf(f, "  %-28s %s\n", left, c->help);
+	}
+}
+
+void
+serveropt_leap_config(const struct serveropt *o, struct leapsrc_config *lc,
+    leapsrc_log_fn *log, void *log_ctx)
+{
+	memset(lc, 0, sizeof(*lc));
+	lc->path = o->leap_path;
+	lc->path_given = o->leap_path_given;
+	lc->tzdata = WEBNTP_TZDATA_LEAP;
+	lc->url = o->leap_url;
+	lc->log = log;
+	lc->log_ctx = log_ctx;
+}
