@@ -88,6 +88,8 @@ static const struct {
 	OK("-1099511627775.9", -1099511627776, 100000000),
 	OK("1e12", 1000000000000, 0),
 	OK("1e-400", 0, 0),			/* underflow is zero */
+	OK("1e-310", 0, 0),			/* subnormal, ERANGE */
+	OK("-1e-310", 0, 0),
 	BAD(""),
 	BAD("   "),
 	BAD("abc"),
