@@ -274,3 +274,72 @@ t_check_upgrade() {
 		t_match "$n upgrade $path: Upgrade" $'(^|\n)[Uu]pgrade: [Ww]eb[Ss]ocket(\n|$)' "$req"
 	done
 }
+
+# t_mkleap OUT UPDATED EXPIRES [NTP TAI [HASH]]: a leap-seconds.list made
+# from tests/data/leap-seconds-2019-05-02.list with #$ UPDATED and #@ EXPIRES
+# (NTP seconds), plus a data line NTP TAI when given, and #h computed with
+# Python's hashlib (PROTOCOL.md section 6), or HASH=bad for a wrong one.
+t_mkleap() {
+	python3 - "$top_srcdir/tests/data/leap-seconds-2019-05-02.list" "$@" <<'PY'
+import hashlib, sys
+src, out, updated, expires = sys.argv[1:5]
+extra = sys.argv[5:7]
+bad = len(sys.argv) > 7 and sys.argv[7] == "bad"
+data = []
+for line in open(src):
+    if line.startswith("#") or not line.strip():
+        continue
+    f = line.split("#")[0].split()
+    data.append((int(f[0]), int(f[1])))
+if extra:
+    data.append((int(extra[0]), int(extra[1])))
+h = hashlib.sha1((updated + expires).encode())
+for ntp, tai in data:
+    h.update(("%d%d" % (ntp, tai)).encode())
+d = bytearray(h.digest())
+if bad:
+    d[19] ^= 1
+words = " ".join("%08x" % int.from_bytes(d[i:i + 4], "big") for i in range(0, 20, 4))
+with open(out, "w") as f:
+    f.write("#\n# test table (t_mkleap)\n#\n#$\t%s\n#@\t%s\n#\n" % (updated, expires))
+    for ntp, tai in data:
+        f.write("%d\t%d\t# event\n" % (ntp, tai))
+    f.write("#\n#h\t%s\n" % words)
+PY
+}
+
+# t_leap_expired FILE: FILE is missing, does not parse or is past its #@.
+t_leap_expired() {
+	python3 - "$1" <<'PY'
+import sys, time
+try:
+    exp = [int(l.split()[1]) for l in open(sys.argv[1]) if l.startswith("#@")][0]
+except Exception:
+    sys.exit(0)
+sys.exit(0 if exp - 2208988800 <= time.time() else 1)
+PY
+}
+
+# t_leap_fields PORT: the "leap","next","step" part of an answer of the
+# responder at PORT.
+t_leap_fields() {
+	"$CURL" -s -m 10 "http://127.0.0.1:$1/?1" |
+	    sed -n 's/.*\("leap":[^,]*,"next":[^,]*,"step":[-0-9]*\)}$/\1/p'
+}
+
+# t_responder_pids WORD: the webntp.fcgi processes whose arguments hold WORD.
+t_responder_pids() {
+	pgrep -f "^$T_RESPONDER .*$1" | sort -n | tr '\n' ' '
+}
+
+# t_wait_log FILE ERE [TRIES]: wait until a line of FILE matches (10 s).
+t_wait_log() {
+	local tries=${3:-100}
+	while [ "$tries" -gt 0 ]; do
+		grep -qE "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+	echo "ERROR: no /$2/ in $1"
+	return 1
+}
