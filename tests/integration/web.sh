@@ -327,8 +327,16 @@ t_leap_fields() {
 	    sed -n 's/.*\("leap":[^,]*,"next":[^,]*,"step":[-0-9]*\)}$/\1/p'
 }
 
-# t_responder_pids WORD: the webntp.fcgi processes whose arguments hold WORD.
+# t_responder_pids WORD [N]: the webntp.fcgi processes whose arguments hold
+# WORD, once there are N of them (10 s at most; lighttpd may still be
+# spawning them when it already listens).
 t_responder_pids() {
+	local tries=100
+	while [ "$tries" -gt 0 ] &&
+	    [ "$(pgrep -fc "^$T_RESPONDER .*$1")" -lt "${2:-0}" ]; do
+		sleep 0.1
+		tries=$((tries - 1))
+	done
 	pgrep -f "^$T_RESPONDER .*$1" | sort -n | tr '\n' ' '
 }
 
