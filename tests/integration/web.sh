@@ -41,6 +41,7 @@ t_lighttpd_admin() {
 
 	mkdir -p "$run" "$T_SOCKDIR/l$port"
 	cat >"$run.conf" <<CONF
+server.modules += ( "mod_proxy", "mod_fastcgi" )
 server.bind = "127.0.0.1"
 server.port = $port
 server.document-root = "$run"
