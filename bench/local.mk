@@ -1,0 +1,6 @@
+# bench: load generators (built by `make`, not installed).
+if ENABLE_SIDECAR
+noinst_PROGRAMS += bench/wsload
+bench_wsload_SOURCES = bench/wsload.c
+bench_wsload_LDADD = $(WSLAY_LIBS)
+endif
