@@ -3,7 +3,7 @@
 // happened:
 //   node ws-client.js URL [--protocol P] [--origin O] [--send MSG]...
 //        [--send-repeat N:CHAR] [--fragments N] [--ping] [--wait-close]
-//        [--connections N] [--timeout MS]
+//        [--connections N] [--timeout MS] [--binary] [--ready FILE]
 // Each --send is sent after the previous answer; the result lists the
 // answers, the negotiated subprotocol, the close code and reason, or the
 // HTTP status of a refused upgrade.
@@ -14,7 +14,9 @@ const WebSocket = require(path.join(process.env.WS_NODE_MODULES || '', 'ws'));
 const a = process.argv.slice(2);
 const url = a.shift();
 const opt = { protocols: [], origin: undefined, sends: [], ping: false,
-	waitClose: false, connections: 1, timeout: 10000, fragments: 0 };
+	waitClose: false, connections: 1, timeout: 10000, fragments: 0,
+	binary: false, ready: null };
+let answered = 0;
 while (a.length > 0) {
 	const k = a.shift();
 	if (k === '--protocol') opt.protocols.push(a.shift());
@@ -28,6 +30,8 @@ while (a.length > 0) {
 	else if (k === '--wait-close') opt.waitClose = true;
 	else if (k === '--connections') opt.connections = Number(a.shift());
 	else if (k === '--timeout') opt.timeout = Number(a.shift());
+	else if (k === '--binary') opt.binary = true;
+	else if (k === '--ready') opt.ready = a.shift();
 	else { console.error('unknown argument ' + k); process.exit(2); }
 }
 
@@ -42,7 +46,7 @@ function one() {
 		const timer = setTimeout(() => { r.error = 'timeout'; ws.terminate(); }, opt.timeout);
 		const next = () => {
 			if (i < opt.sends.length) {
-				const m = opt.sends[i++];
+				const m = opt.binary ? Buffer.from(opt.sends[i++]) : opt.sends[i++];
 				if (opt.fragments > 1) {
 					const step = Math.ceil(m.length / opt.fragments);
 					for (let k = 0; k < m.length; k += step)
@@ -63,7 +67,14 @@ function one() {
 			resolve(r);
 		});
 		ws.on('open', () => { r.protocol = ws.protocol; next(); });
-		ws.on('message', (d, binary) => { r.answers.push(d.toString()); next(); });
+		ws.on('message', (d, binary) => {
+			r.answers.push((binary ? 'BINARY:' : '') + d.toString());
+			// --ready: every connection has its first answer.
+			if (r.answers.length === 1 && ++answered === opt.connections &&
+			    opt.ready !== null)
+				require('fs').writeFileSync(opt.ready, 'ready\n');
+			next();
+		});
 		ws.on('pong', () => { r.pong = true; opt.ping = false; next(); });
 		ws.on('error', (e) => { if (r.error === null) r.error = e.message; });
 		ws.on('close', (code, reason) => {
@@ -82,6 +93,8 @@ function one() {
 	}
 	const all = await Promise.all(Array.from({ length: opt.connections }, one));
 	const bad = all.filter((r) => r.error !== null || r.answers.length !== opt.sends.length);
+	const closes = {};
+	for (const r of all) closes[r.close] = (closes[r.close] || 0) + 1;
 	console.log(JSON.stringify({ connections: all.length, bad: bad.length,
-		first_bad: bad[0] || null, sample: all[0] }));
+		closes: closes, first_bad: bad[0] || null, sample: all[0] }));
 })();
