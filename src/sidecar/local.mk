@@ -6,7 +6,16 @@ src_sidecar_webntp_ws_SOURCES = src/sidecar/sidecar.c \
 	src/sidecar/wshs.c src/sidecar/wshs.h
 src_sidecar_webntp_ws_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS) $(CRYPTO_CFLAGS)
 src_sidecar_webntp_ws_LDADD = $(WEBNTP_LIB_LIBS) $(WSLAY_LIBS)
+systemddir = $(pkgdatadir)/systemd
+systemd_DATA = src/sidecar/webntp-ws.service
 endif
+# sbindir is only known at make time ("${exec_prefix}/sbin" in configure).
+src/sidecar/webntp-ws.service: $(srcdir)/src/sidecar/webntp-ws.service.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) src/sidecar && \
+	sed -e 's|@sbindir[@]|$(sbindir)|g' \
+	    $(srcdir)/src/sidecar/webntp-ws.service.in >$@
+CLEANFILES += src/sidecar/webntp-ws.service
+EXTRA_DIST += src/sidecar/webntp-ws.service.in
 
 # The handshake: a Check unit test, and the fuzz target replayed over a seed
 # corpus with deterministic mutations (under ASan with --enable-sanitizers).
