@@ -71,3 +71,36 @@ ws_answer_re() {
 ws_errors() {
 	grep -iv 'leap' "$T_DIR/$1.err" || true
 }
+
+# ws_proxied NAME PORT: the checks of a web server on PORT (started with
+# web.sh, the sidecar on T_WS_PORT) that sends upgrades to the sidecar and
+# the rest to the responder, on the same URL.
+ws_proxied() {
+	local name=$1 port=$2 r re out
+	local u="ws://127.0.0.1:$port/"
+	re=$(ws_answer_re "127.0.0.1:$port" 1558915619.944235)
+
+	r=$(ws_client "$u" --protocol chat --protocol $WS_PROTO --send 1558915619.944235)
+	t_match "$name: ws:// answered, id is the public host" "$re" "$(ws_json "$r" 'r.answers[0]')"
+	t_eq "$name: subprotocol echoed" "$WS_PROTO" "$(ws_json "$r" 'r.protocol')"
+	t_eq "$name: clean close" 1000 "$(ws_json "$r" 'r.close')"
+
+	r=$(ws_client "ws://127.0.0.1:$port/.well-known/time" --send 1558915619.944235 \
+		--send 1558915619.944235)
+	t_eq "$name: another path, two messages, two answers" 2 "$(ws_json "$r" 'r.answers.length')"
+	t_match "$name: another path, second answer" "$re" "$(ws_json "$r" 'r.answers[1]')"
+
+	r=$(ws_client "$u" --send hello)
+	t_eq "$name: 1007 passes through" 1007 "$(ws_json "$r" 'r.close')"
+
+	r=$(ws_client "$u" --origin http://evil.example --send 1)
+	t_eq "$name: foreign Origin refused" 403 "$(ws_json "$r" 'r.status')"
+
+	out=$("$CURL" -s -D "$T_DIR/$name.hdr" "http://127.0.0.1:$port/?1558915619.944235")
+	t_match "$name: plain HTTP on the same URL answered by the responder" \
+		"$(ws_answer_re "127.0.0.1:$port" 1558915619.944235 | sed 's/<NL>\$$/$/')" "$out"
+	t_match "$name: plain HTTP is a 200" '^HTTP/1\.1 200' "$(head -n1 "$T_DIR/$name.hdr")"
+
+	r=$(ws_client "$u" --connections 200 --send 1 --send 2 --timeout 60000)
+	t_eq "$name: 200 connections at once, all answered" 0 "$(ws_json "$r" 'r.bad')"
+}
