@@ -34,6 +34,13 @@
  *   timestamp -> 1007 with ts_parse's reason. wslay answers pings itself.
  * - `st` is taken after the whole read is processed, right before the
  *   answer is queued and sent in the same turn.
+ * - Back pressure: a client that sends without reading its answers is no
+ *   longer read once SIDECAR_QUEUE_MAX answers wait, so memory stays
+ *   bounded; the idle timeout counts messages, not pings or stray bytes.
+ * - Measured (bench/ws-measure.sh, -O2, 2 cores shared with the load
+ *   generator): ~100-115k round trips/s at 32 busy connections with or
+ *   without 5,000 idle ones, p50 ~21 us at 1; ~150 bytes of RSS per idle
+ *   connection. 90% of the sidecar's CPU is the kernel's loopback TCP.
  */
 #include "config.h"
 
@@ -72,6 +79,7 @@
 #define SIDECAR_CLOSING_NS	(2 * TS_NS_PER_SEC)
 #define SIDECAR_EVENTS		256
 #define SIDECAR_ACCEPTS		64	/* per wakeup, so clients get a turn */
+#define SIDECAR_QUEUE_MAX	64	/* answers queued: stop reading beyond */
 
 enum wsconn_state {
 	WSCONN_HANDSHAKE,	/* reading the upgrade request */
@@ -99,6 +107,7 @@ struct wsconn {
 	bool			 read_done;	/* one recv() per wakeup */
 	bool			 eof;
 	bool			 epollout;
+	bool			 epollin_off;	/* a client that does not read */
 	bool			 http;		/* closing after an HTTP refusal */
 	bool			 logged;	/* its close was reported */
 };
@@ -214,14 +223,15 @@ conn_destroy(struct sidecar *sc, struct wsconn *c)
 }
 
 static void
-conn_epoll(struct sidecar *sc, struct wsconn *c, bool out)
+conn_epoll(struct sidecar *sc, struct wsconn *c, bool in, bool out)
 {
-	struct epoll_event ev = { .events = EPOLLIN | (out ? EPOLLOUT : 0),
-	    .data.ptr = c };
+	struct epoll_event ev = { .events = (in ? EPOLLIN : 0) |
+	    (out ? EPOLLOUT : 0), .data.ptr = c };
 
-	if (c->epollout == out)
+	if (c->epollout == out && c->epollin_off == !in)
 		return;
 	c->epollout = out;
+	c->epollin_off = !in;
 	epoll_ctl(sc->epfd, EPOLL_CTL_MOD, c->fd, &ev);
 }
 
@@ -250,7 +260,8 @@ ws_recv(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, int flags,
 	}
 	/* One recv() per wakeup unless it filled the buffer: level-triggered
 	 * epoll calls again when more comes, and this saves the EAGAIN. */
-	if (c->read_done) {
+	if (c->read_done ||
+	    wslay_event_get_queued_msg_count(ctx) >= SIDECAR_QUEUE_MAX) {
 		wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
 		return -1;
 	}
@@ -342,6 +353,7 @@ ws_msg(wslay_event_context_ptr ctx, const struct wslay_event_on_msg_recv_arg *a,
 		return;
 	if (c->state != WSCONN_OPEN)
 		return;
+	conn_touch(sc, c);	/* idle means no message, pings or not */
 	if (c->pending)
 		conn_answer(sc, c);
 	if (ts_parse((const char *)a->msg, a->msg_length, &c->it, &e) != 0) {
@@ -416,7 +428,10 @@ conn_flush(struct sidecar *sc, struct wsconn *c, int rv)
 	if (c->state == WSCONN_OPEN && (wslay_event_get_close_sent(c->ws) ||
 	    wslay_event_get_close_received(c->ws)))
 		conn_set_state(sc, c, WSCONN_CLOSING);
-	conn_epoll(sc, c, wslay_event_want_write(c->ws));
+	/* Answers pile up when a client sends without reading: stop reading
+	 * it until they are written. */
+	conn_epoll(sc, c, wslay_event_get_queued_msg_count(c->ws) <
+	    SIDECAR_QUEUE_MAX, wslay_event_want_write(c->ws));
 	if (c->state == WSCONN_OPEN && c->buf == NULL && c->fed == c->used &&
 	    !c->in_msg && !wslay_event_want_write(c->ws)) {
 		wslay_event_context_free(c->ws);
@@ -433,8 +448,6 @@ conn_read_ws(struct sidecar *sc, struct wsconn *c)
 		conn_destroy(sc, c);
 		return;
 	}
-	if (c->state == WSCONN_OPEN)
-		conn_touch(sc, c);
 	c->read_done = false;
 	conn_flush(sc, c, wslay_event_recv(c->ws));
 }

@@ -4,6 +4,9 @@
 //   node ws-client.js URL [--protocol P] [--origin O] [--send MSG]...
 //        [--send-repeat N:CHAR] [--fragments N] [--ping] [--wait-close]
 //        [--connections N] [--timeout MS] [--binary] [--ready FILE]
+//        [--flood N]
+// --flood N: stop reading, send N timestamps at once, touch --ready FILE
+// 2 s later, read again 2 s after that, and count the answers.
 // Each --send is sent after the previous answer; the result lists the
 // answers, the negotiated subprotocol, the close code and reason, or the
 // HTTP status of a refused upgrade.
@@ -15,7 +18,7 @@ const a = process.argv.slice(2);
 const url = a.shift();
 const opt = { protocols: [], origin: undefined, sends: [], ping: false,
 	waitClose: false, connections: 1, timeout: 10000, fragments: 0,
-	binary: false, ready: null };
+	binary: false, ready: null, flood: 0 };
 let answered = 0;
 while (a.length > 0) {
 	const k = a.shift();
@@ -32,13 +35,14 @@ while (a.length > 0) {
 	else if (k === '--timeout') opt.timeout = Number(a.shift());
 	else if (k === '--binary') opt.binary = true;
 	else if (k === '--ready') opt.ready = a.shift();
+	else if (k === '--flood') opt.flood = Number(a.shift());
 	else { console.error('unknown argument ' + k); process.exit(2); }
 }
 
 function one() {
 	return new Promise((resolve) => {
 		const r = { answers: [], protocol: null, close: null, reason: null,
-			status: null, error: null, pong: false };
+			status: null, error: null, pong: false, flooded: 0 };
 		const o = {};
 		if (opt.origin !== undefined) o.origin = opt.origin;
 		const ws = new WebSocket(url, opt.protocols, o);
@@ -66,8 +70,25 @@ function one() {
 			res.resume();
 			resolve(r);
 		});
-		ws.on('open', () => { r.protocol = ws.protocol; next(); });
+		ws.on('open', () => {
+			r.protocol = ws.protocol;
+			if (opt.flood > 0) {
+				ws.pause();
+				for (let k = 0; k < opt.flood; k++)
+					ws.send('1558915619.944235');
+				setTimeout(() => {
+					require('fs').writeFileSync(opt.ready, 'ready\n');
+					setTimeout(() => ws.resume(), 2000);
+				}, 2000);
+				return;
+			}
+			next();
+		});
 		ws.on('message', (d, binary) => {
+			if (opt.flood > 0) {
+				if (++r.flooded === opt.flood) ws.close(1000);
+				return;
+			}
 			r.answers.push((binary ? 'BINARY:' : '') + d.toString());
 			// --ready: every connection has its first answer.
 			if (r.answers.length === 1 && ++answered === opt.connections &&
