@@ -17,3 +17,8 @@ TESTS += $(WEB_TESTS)
 EXTRA_DIST += $(WEB_TESTS)
 # The Apache tests use apache/webntp.conf as built.
 check_DATA = apache/webntp.conf
+# Their runtime directories (tests/run/NAME, see lib.sh).
+clean-local: web-clean-local
+web-clean-local:
+	-rm -rf tests/run/responder-* tests/run/leapfetch-* tests/run/web-latency.sh
+.PHONY: web-clean-local

@@ -4,6 +4,12 @@
 
 T_RESPONDER="$top_builddir/src/responder/webntp.fcgi"
 
+# Unix sockets (lighttpd's FastCGI sockets, mod_fcgid's IPC dir) live in a
+# short directory of their own: a socket's path is limited to 107 bytes,
+# which $T_DIR under `make distcheck` can exceed. Removed at exit.
+T_SOCKDIR=$(mktemp -d "${TMPDIR:-/tmp}/webntp.XXXXXX")
+trap 't_cleanup; rm -rf "$T_SOCKDIR"' EXIT
+
 # The flags every test server gets unless it says otherwise: a leap cache in
 # $T_DIR (absent: tzdata's table) and a download URL that fails at once, so
 # that an expired table never sends the fetch to the Internet.
@@ -17,10 +23,10 @@ t_lighttpd() {
 	local run
 	run="$T_DIR/lighttpd-$port"
 
-	mkdir -p "$run"
+	mkdir -p "$T_SOCKDIR/l$port"
 	WEBNTP_BIND=127.0.0.1 WEBNTP_PORT=$port WEBNTP_FCGI=$T_RESPONDER \
 	WEBNTP_FLAGS="${flags:- }" WEBNTP_WS_HOST=127.0.0.1 \
-	WEBNTP_WS_PORT=${T_WS_PORT:-1} WEBNTP_RUNDIR=$run \
+	WEBNTP_WS_PORT=${T_WS_PORT:-1} WEBNTP_RUNDIR="$T_SOCKDIR/l$port" \
 	    "$LIGHTTPD" -D -f "$conf" >"$run.log" 2>&1 &
 	t_bg $!
 	t_wait_port 127.0.0.1 "$port"
@@ -33,8 +39,9 @@ t_lighttpd_admin() {
 	local port=$1 flags=$2 extra=${3:-} run
 	run="$T_DIR/lighttpd-$port"
 
-	mkdir -p "$run"
+	mkdir -p "$run" "$T_SOCKDIR/l$port"
 	cat >"$run.conf" <<CONF
+server.modules += ( "mod_proxy", "mod_fastcgi" )
 server.bind = "127.0.0.1"
 server.port = $port
 server.document-root = "$run"
@@ -43,7 +50,7 @@ var.webntp_fcgi = "$T_RESPONDER"
 var.webntp_flags = "$flags"
 var.webntp_ws_host = "127.0.0.1"
 var.webntp_ws_port = ${T_WS_PORT:-1}
-var.webntp_rundir = "$run"
+var.webntp_rundir = "$T_SOCKDIR/l$port"
 var.webntp_procs = 2
 $extra
 include "$top_srcdir/lighttpd/webntp.conf"
@@ -73,7 +80,7 @@ t_apache() {
 	local d conf
 	d="$T_DIR/apache-$port" conf="$top_builddir/apache/webntp.conf"
 
-	mkdir -p "$d/htdocs" "$d/fcgid"
+	mkdir -p "$d/htdocs" "$T_SOCKDIR/a$port"
 	{
 		echo "ServerRoot \"$d\""
 		echo "ServerName 127.0.0.1"
@@ -86,8 +93,8 @@ t_apache() {
 		for m in mpm_event authz_core fcgid rewrite proxy proxy_wstunnel; do
 			echo "LoadModule ${m}_module \"$APACHE_MODULES/mod_$m.so\""
 		done
-		echo "FcgidIPCDir \"$d/fcgid\""
-		echo "FcgidProcessTableFile \"$d/fcgid/shm\""
+		echo "FcgidIPCDir \"$T_SOCKDIR/a$port\""
+		echo "FcgidProcessTableFile \"$T_SOCKDIR/a$port/shm\""
 		[ "$(id -u)" -eq 0 ] && t_apache_user
 		echo "Define WEBNTP_FCGI \"$T_RESPONDER\""
 		echo "Define WEBNTP_FLAGS \"$flags\""
@@ -98,7 +105,8 @@ t_apache() {
 	} >"$d/httpd.conf"
 	if [ "$(id -u)" -eq 0 ]; then
 		# The children (and so webntp.fcgi) run as that user.
-		chown -R "$(t_apache_user | awk '/^User/ {print $2}')" "$d" "$T_DIR"
+		chown -R "$(t_apache_user | awk '/^User/ {print $2}')" "$d" "$T_DIR" \
+		    "$T_SOCKDIR"
 	fi
 	"$APACHE2" -d "$d" -f "$d/httpd.conf" -DFOREGROUND >"$d.log" 2>&1 &
 	t_bg $!
