@@ -3,6 +3,7 @@
 # library; test data comes from $(top_srcdir)/tests/data, scratch files go
 # under $(top_builddir)/tests/unit/tmp-*.
 UNIT_TESTS = \
+	tests/unit/test_err \
 	tests/unit/test_ts \
 	tests/unit/test_answer \
 	tests/unit/test_leap \
@@ -20,6 +21,9 @@ UNIT_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(PTHREAD_CFLAGS) \
 	-DUNIT_TOP_SRCDIR='"$(abs_top_srcdir)"'
 UNIT_LIBS = $(WEBNTP_LIB_LIBS) $(CHECK_LIBS)
 
+tests_unit_test_err_SOURCES = tests/unit/test_err.c
+tests_unit_test_err_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_err_LDADD = $(UNIT_LIBS)
 tests_unit_test_ts_SOURCES = tests/unit/test_ts.c
 tests_unit_test_ts_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_ts_LDADD = $(UNIT_LIBS)

@@ -174,7 +174,7 @@ START_TEST(test_hash_forms)
 	};
 	struct leap_table t;
 	struct err e = { .msg = "" };
-	size_t len;
+	size_t len = 0;
 	char *text = unit_slurp(unit_data(T2019), &len), *p;
 
 	ck_assert_ptr_nonnull(text);
@@ -231,7 +231,7 @@ START_TEST(test_load_limits)
 	char dir[4096], path[4200], fifo[4200];
 	struct leap_table t;
 	struct err e = { .msg = "" };
-	size_t len;
+	size_t len = 0;
 	char *base = unit_slurp(unit_data(T2019), &len), *big;
 
 	unit_tmpdir(dir, sizeof(dir));

@@ -47,7 +47,7 @@ static void
 assert_cache(const struct fix *f, const char *name)
 {
 	char *want, *got;
-	size_t wlen, glen;
+	size_t wlen = 0, glen = 0;
 
 	got = unit_slurp(f->cache, &glen);
 	if (name == NULL) {
@@ -232,7 +232,7 @@ START_TEST(test_size_limit)
 	struct fix f;
 	struct err e = { .msg = "" };
 	char src[4300];
-	size_t len;
+	size_t len = 0;
 	char *base = unit_slurp(unit_data("leap-future.list"), &len), *big;
 
 	fix_init(&f);
