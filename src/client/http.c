@@ -14,6 +14,8 @@
  * microsecond resolution, against libcurl's own start. Against a local
  * lighttpd (same clock, so the true offset is 0), 20 runs of -p 4 each:
  * debug callback mean |offset| 11.8 us (max 45), info times 49.4 us (max 91).
+ * CURLOPT_PREREQFUNCTION (before the request is built and sent) as start:
+ * 27.2 us, all of it a bias (+27 us) from the time libcurl takes to send.
  */
 #include "config.h"
 

@@ -22,6 +22,7 @@
 
 #define WS_RX_MAX	1024	/* as the sidecar's limit, and go-webntp's */
 #define WS_URL_MAX	2048
+#define WS_CLOSE_WAIT	(TS_NS_PER_SEC / 2)
 
 enum ws_state { WS_CONNECTING, WS_OPEN, WS_CLOSING, WS_CLOSED };
 
@@ -31,6 +32,7 @@ struct ws {
 	const struct client_opt	*opt;
 	enum ws_state		 state;
 	bool			 want_send, got, timed_out;
+	bool			 healthy;	/* last exchange answered */
 	struct timespec		 start, end;
 	size_t			 rxlen;
 	bool			 rx_started;
@@ -130,13 +132,14 @@ ws_timeout(lws_sorted_usec_list_t *sul)
 	w->timed_out = true;
 }
 
-/* Service the loop until done(w), the connection closes, or -timeout. */
+/* Service the loop until done(w), the connection closes, or timeout. */
 static int
-ws_run(struct ws *w, bool (*done)(const struct ws *), struct err *e)
+ws_run(struct ws *w, bool (*done)(const struct ws *), int64_t timeout_ns,
+    struct err *e)
 {
 	w->timed_out = false;
 	lws_sul_schedule(w->ctx, 0, &w->sul, ws_timeout,
-	    (lws_usec_t)(w->opt->timeout_ns / 1000));
+	    (lws_usec_t)(timeout_ns / 1000));
 	while (!done(w) && w->state != WS_CLOSED && !w->timed_out)
 		if (lws_service(w->ctx, 0) < 0)
 			break;
@@ -179,10 +182,11 @@ ws_close(void *arg)
 	if (w == NULL)
 		return;
 	if (w->ctx != NULL) {
-		if (w->state == WS_OPEN && w->wsi != NULL) {
+		/* A polite close frame, but no long wait for its answer. */
+		if (w->state == WS_OPEN && w->wsi != NULL && w->healthy) {
 			w->state = WS_CLOSING;
 			lws_callback_on_writable(w->wsi);
-			ws_run(w, ws_is_closed, &e);
+			ws_run(w, ws_is_closed, WS_CLOSE_WAIT, &e);
 		}
 		lws_context_destroy(w->ctx);
 	}
@@ -253,7 +257,7 @@ ws_open(const char *url, const struct client_opt *o, struct err *e)
 		w->state = WS_CLOSED;
 		err_set(&w->e, "cannot connect");
 	}
-	if (ws_run(w, ws_is_open, e) == -1) {
+	if (ws_run(w, ws_is_open, o->timeout_ns, e) == -1) {
 		ws_close(w);
 		return NULL;
 	}
@@ -269,9 +273,11 @@ ws_exchange(void *arg, struct client_exchange *x, struct err *e)
 	w->rx_started = false;
 	w->rxlen = 0;
 	w->want_send = true;
+	w->healthy = false;
 	lws_callback_on_writable(w->wsi);
-	if (ws_run(w, ws_has_answer, e) == -1)
+	if (ws_run(w, ws_has_answer, w->opt->timeout_ns, e) == -1)
 		return -1;
+	w->healthy = true;
 	x->start = w->start;
 	x->end = w->end;
 	return reply_parse(w->rx, w->rxlen, x, e);
