@@ -1,1 +1,11 @@
-# apache: (nothing yet)
+# apache/webntp.conf: the Apache include, with the installed paths as the
+# defaults of its Defines. Installed in $(pkgdatadir)/apache.
+apachedir = $(pkgdatadir)/apache
+apache_DATA = apache/webntp.conf
+EXTRA_DIST += apache/webntp.conf.in
+CLEANFILES += apache/webntp.conf
+
+apache/webntp.conf: $(top_srcdir)/apache/webntp.conf.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) apache && \
+	sed -e 's|@pkglibexecdir[@]|$(pkglibexecdir)|g' \
+	    $(top_srcdir)/apache/webntp.conf.in >$@.tmp && mv $@.tmp $@

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <fcgiapp.h>
@@ -35,12 +36,23 @@
 #define RESPONDER_JSON		"Content-Type: application/json; charset=utf-8\r\n"
 #define RESPONDER_CORS		"Access-Control-Allow-Origin: *\r\n" \
 				"Access-Control-Expose-Headers: X-HTTPSTIME\r\n"
+#define RESPONDER_DELAY_MAX_MS	10000
+#define nitems(a)		(sizeof(a) / sizeof((a)[0]))
 #define RESPONDER_PREFLIGHT	"Access-Control-Allow-Methods: " RESPONDER_ALLOW "\r\n" \
 				"Access-Control-Max-Age: 86400\r\n"
 
 struct responder {
 	struct serveropt	 opt;
 	struct leapsrc		*leap;
+};
+
+static const char *responder_start_delay;
+
+static const struct serveropt_flag responder_flags[] = {
+	{ "start-delay", "MS", "FastCGI: wait MS milliseconds (0-10000) before "
+	    "the first request; under mod_fcgid, 1500 makes a burst of "
+	    "requests spawn every process at once (see apache/webntp.conf)",
+	    &responder_start_delay, NULL },
 };
 
 /* A response under construction: CGI headers, then the body. */
@@ -206,7 +218,7 @@ responder_cgi(struct responder *r)
 }
 
 static int
-responder_fcgi(struct responder *r)
+responder_fcgi(struct responder *r, long delay_ms)
 {
 	struct responder_out *o;
 	FCGX_Request req;
@@ -221,6 +233,13 @@ responder_fcgi(struct responder *r)
 	o = malloc(sizeof(*o));
 	if (o == NULL)
 		return 1;
+	if (delay_ms > 0) {
+		struct timespec d = { delay_ms / 1000,
+		    (delay_ms % 1000) * 1000000L };
+
+		while (nanosleep(&d, &d) != 0 && errno == EINTR)
+			;
+	}
 	while (FCGX_Accept_r(&req) >= 0) {
 		responder_handle(r, req.envp, o);
 		FCGX_PutStr(o->buf, (int)o->len, req.out);
@@ -230,22 +249,57 @@ responder_fcgi(struct responder *r)
 	return 0;
 }
 
+static int
+responder_parse_ms(const char *s, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < 0 ||
+	    v > RESPONDER_DELAY_MAX_MS)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/*
+ * lighttpd splits bin-path on every space, so "webntp.fcgi " + flags hands
+ * us empty arguments: drop them.
+ */
+static int
+responder_drop_empty(int argc, char **argv)
+{
+	int i, n;
+
+	for (i = n = 1; i < argc; i++)
+		if (argv[i][0] != '\0')
+			argv[n++] = argv[i];
+	argv[n] = NULL;
+	return n;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct responder r = { .leap = NULL };
 	struct leapsrc_config lc;
 	struct err e = { .msg = "" };
+	long delay_ms = 0;
 	int rc;
 
 	signal(SIGPIPE, SIG_IGN);
-	switch (serveropt_parse(&r.opt, argc, argv, NULL, 0, NULL, &e)) {
+	argc = responder_drop_empty(argc, argv);
+	switch (serveropt_parse(&r.opt, argc, argv, responder_flags,
+	    nitems(responder_flags), NULL, &e)) {
 	case SERVEROPT_BAD:
 		fprintf(stderr, "%s: %s\n", RESPONDER_NAME, e.msg);
 		return 2;
 	case SERVEROPT_HELP:
 		serveropt_usage(stdout, RESPONDER_NAME " [flags]  (run by a "
-		    "web server, as FastCGI or CGI)", NULL, 0);
+		    "web server, as FastCGI or CGI)", responder_flags,
+		    nitems(responder_flags));
 		return 0;
 	case SERVEROPT_VERSION:
 		printf("%s %s\n", RESPONDER_NAME, PACKAGE_VERSION);
@@ -253,13 +307,20 @@ main(int argc, char **argv)
 	case SERVEROPT_RUN:
 		break;
 	}
+	if (responder_start_delay != NULL &&
+	    responder_parse_ms(responder_start_delay, &delay_ms) != 0) {
+		fprintf(stderr, "%s: invalid -start-delay \"%s\": not a number "
+		    "of milliseconds from 0 to %d\n", RESPONDER_NAME,
+		    responder_start_delay, RESPONDER_DELAY_MAX_MS);
+		return 2;
+	}
 	serveropt_leap_config(&r.opt, &lc, responder_log, NULL);
 	if (leapsrc_open(&r.leap, &lc, &e) != 0) {
 		fprintf(stderr, "%s: invalid -leap-second-path \"%s\": %s\n",
 		    RESPONDER_NAME, r.opt.leap_path, e.msg);
 		return 2;
 	}
-	rc = FCGX_IsCGI() ? responder_cgi(&r) : responder_fcgi(&r);
+	rc = FCGX_IsCGI() ? responder_cgi(&r) : responder_fcgi(&r, delay_ms);
 	leapsrc_close(r.leap);
 	return rc;
 }

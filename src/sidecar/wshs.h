@@ -1,0 +1,36 @@
+/*
+ * wshs.h: the server side of the WebSocket opening handshake (RFC 6455
+ * section 4.2) for webntp-ws (PROTOCOL.md section 4). A pure function over
+ * the bytes read so far, so it can be fuzzed (tests/fuzz/fuzz_handshake.c).
+ */
+#ifndef WEBNTP_WSHS_H
+#define WEBNTP_WSHS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define WSHS_MAX	8192	/* request line and headers, CRLFCRLF included */
+#define WSHS_HOST_MAX	255
+#define WSHS_PROTOCOL	"webntp.shogo82148.com"
+#define WSHS_RESPONSE_MAX 512
+
+struct wshs_request {
+	const char	*host;		/* into the parsed buffer */
+	size_t		 host_len;
+	bool		 protocol;	/* the client offered WSHS_PROTOCOL */
+	char		 accept[32];	/* Sec-WebSocket-Accept, NUL-terminated */
+	const char	*why;		/* the reason of a refusal */
+};
+
+/*
+ * Parse the len bytes of buf. Returns 0 when the header is not complete yet
+ * (read more), else an HTTP status: 101 (*used = the header's length; bytes
+ * after it are WebSocket frames), or 400, 403, 405, 426, 431 with r->why.
+ */
+int	wshs_parse(const char *buf, size_t len, bool allow_cross_origin,
+	    struct wshs_request *r, size_t *used);
+/* The response for status (101 or a refusal) into out (WSHS_RESPONSE_MAX
+ * bytes); returns its length. */
+size_t	wshs_response(int status, const struct wshs_request *r, char *out);
+
+#endif

@@ -1,0 +1,9 @@
+# The webntp-ws integration tests (the WebSocket sidecar), direct and
+# through the web servers; kept apart from local.mk so branches merge.
+WS_TESTS = tests/integration/ws-sidecar.test \
+	tests/integration/ws-lifecycle.test tests/integration/ws-flags.test \
+	tests/integration/ws-unit.test tests/integration/ws-lighttpd.test \
+	tests/integration/ws-apache.test
+TESTS += $(WS_TESTS)
+EXTRA_DIST += $(WS_TESTS) tests/integration/ws-lib.sh \
+	tests/integration/ws-client.js
