@@ -1,0 +1,6 @@
+# The client's integration tests (webntp, webntp -serve); kept apart from
+# local.mk so branches merge.
+CLIENT_TESTS = tests/integration/client-serve.test \
+	tests/integration/client-faketime.test
+TESTS += $(CLIENT_TESTS)
+EXTRA_DIST += $(CLIENT_TESTS) tests/integration/client-lib.sh
