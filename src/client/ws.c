@@ -23,6 +23,7 @@
 #define WS_RX_MAX	1024	/* as the sidecar's limit, and go-webntp's */
 #define WS_URL_MAX	2048
 #define WS_CLOSE_WAIT	(TS_NS_PER_SEC / 2)
+#define WS_SLACK	(5 * 1000 * 1000)	/* 5 ms */
 
 enum ws_state { WS_CONNECTING, WS_OPEN, WS_CLOSING, WS_CLOSED };
 
@@ -137,12 +138,23 @@ static int
 ws_run(struct ws *w, bool (*done)(const struct ws *), int64_t timeout_ns,
     struct err *e)
 {
+	int64_t deadline = ts_mono_ns() + timeout_ns;
+
 	w->timed_out = false;
 	lws_sul_schedule(w->ctx, 0, &w->sul, ws_timeout,
 	    (lws_usec_t)(timeout_ns / 1000));
-	while (!done(w) && w->state != WS_CLOSED && !w->timed_out)
+	while (!done(w) && w->state != WS_CLOSED && !w->timed_out) {
 		if (lws_service(w->ctx, 0) < 0)
 			break;
+		/*
+		 * The poll wakes for the timer a little early (its timeout is
+		 * rounded down to the millisecond) and then, with 0 ms left,
+		 * waits for lws's next housekeeping instead (seconds): call it
+		 * a timeout once less than WS_SLACK is left.
+		 */
+		if (ts_mono_ns() > deadline - WS_SLACK)
+			w->timed_out = true;
+	}
 	lws_sul_cancel(&w->sul);
 	if (done(w))
 		return 0;
@@ -188,6 +200,11 @@ ws_close(void *arg)
 			lws_callback_on_writable(w->wsi);
 			ws_run(w, ws_is_closed, WS_CLOSE_WAIT, &e);
 		}
+		/* Whatever is left (a handshake that timed out, a close not
+		 * answered) is dropped now: context destroy would wait. */
+		if (w->state != WS_CLOSED && w->wsi != NULL)
+			lws_set_timeout(w->wsi, PENDING_TIMEOUT_USER_OK,
+			    LWS_TO_KILL_SYNC);
 		lws_context_destroy(w->ctx);
 	}
 	free(w);
