@@ -16,6 +16,7 @@
 
 #include <libwebsockets.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include "client.h"
 #include "ts.h"
@@ -61,6 +62,13 @@ ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		if (w->opt->cacert != NULL &&
 		    tls_add_cafile(user, w->opt->cacert, &w->e) == -1)
 			return 1;
+		return 0;
+	case LWS_CALLBACK_OPENSSL_PERFORM_SERVER_CERT_VERIFICATION:
+		/* len is OpenSSL's preverify_ok: say why, lws would not. */
+		if (len == 0)
+			err_set(&w->e, "certificate verify failed: %s",
+			    X509_verify_cert_error_string(
+			    X509_STORE_CTX_get_error(user)));
 		return 0;
 	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
 		err_set(&w->e, "%s", in != NULL ? (const char *)in :

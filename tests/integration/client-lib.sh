@@ -37,6 +37,14 @@ c_serve() {
 	t_wait_port 127.0.0.1 "$port"
 }
 
+# c_ws PORT: the sidecar on 127.0.0.1:PORT.
+c_ws() {
+	"$C_WS" -listen "127.0.0.1:$1" "${C_SERVER_FLAGS[@]}" \
+	    2>"$T_DIR/ws-$1.err" &
+	t_bg $!
+	t_wait_port 127.0.0.1 "$1"
+}
+
 # c_ws_faketime PORT SHIFT: the sidecar with its clock shifted (libfaketime).
 c_ws_faketime() {
 	LD_PRELOAD="$FAKETIME_LIB" FAKETIME="$2" FAKETIME_DONT_FAKE_MONOTONIC=1 \
