@@ -3,7 +3,8 @@
 CLIENT_TESTS = tests/integration/client-serve.test \
 	tests/integration/client-faketime.test \
 	tests/integration/client-errors.test \
-	tests/integration/client-tls.test
+	tests/integration/client-tls.test \
+	tests/integration/client-chrony.test
 TESTS += $(CLIENT_TESTS)
 EXTRA_DIST += $(CLIENT_TESTS) tests/integration/client-lib.sh \
-	tests/integration/client-httpd.py
+	tests/integration/client-httpd.py tests/integration/client-shmread.py
