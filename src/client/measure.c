@@ -82,7 +82,8 @@ measure_server(const char *url, const struct client_opt *o,
 	if ((h = t->open(url, o, &e)) == NULL)
 		goto fail;
 	for (i = 0; i < o->samples; i++) {
-		if (i > 0 && measure_pause(measure_random(TS_NS_PER_SEC)) == -1) {
+		if (i > 0 &&
+		    measure_pause(measure_random(TS_NS_PER_SEC)) == -1) {
 			err_set(&e, "interrupted");
 			break;
 		}

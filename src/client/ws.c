@@ -21,7 +21,7 @@
 #include "client.h"
 #include "ts.h"
 
-#define WS_RX_MAX	1024	/* as the sidecar's limit, and go-webntp's */
+#define WS_RX_MAX	1024	/* the sidecar's and go-webntp's limit */
 #define WS_URL_MAX	2048
 #define WS_CLOSE_WAIT	(TS_NS_PER_SEC / 2)
 #define WS_SLACK	(5 * 1000 * 1000)	/* 5 ms */
@@ -34,7 +34,7 @@ struct ws {
 	const struct client_opt	*opt;
 	enum ws_state		 state;
 	bool			 want_send, got, timed_out;
-	bool			 healthy;	/* last exchange answered */
+	bool			 healthy;	/* last one answered */
 	struct timespec		 start, end;
 	size_t			 rxlen;
 	bool			 rx_started;
