@@ -37,7 +37,6 @@ struct client_result {
 	int		 used;		/* kept by sample_combine */
 	struct sample	 s;		/* combined */
 	struct leap_info li;		/* from the last answer */
-	struct timespec	 local;		/* after the last sample */
 	char		 error[ERR_MSG_MAX];
 };
 

@@ -91,7 +91,6 @@ measure_server(const char *url, const struct client_opt *o,
 		if (t->exchange(h, &x, &e) == -1 ||
 		    sample_make(&x.start, &x.end, &x.st, &s[n], &e) == -1)
 			break;
-		ts_now(&r->local);
 		r->li = x.li;
 		n++;
 	}
