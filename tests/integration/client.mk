@@ -8,3 +8,8 @@ CLIENT_TESTS = tests/integration/client-serve.test \
 TESTS += $(CLIENT_TESTS)
 EXTRA_DIST += $(CLIENT_TESTS) tests/integration/client-lib.sh \
 	tests/integration/client-httpd.py tests/integration/client-shmread.py
+# What the client tests leave in the build tree (distcheck wants it gone).
+clean-local: client-clean-local
+client-clean-local:
+	-rm -rf tests/run/client-*
+.PHONY: client-clean-local
