@@ -13,3 +13,10 @@ src_lib_libwebntp_a_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS) \
 # What a program linking the core library needs.
 WEBNTP_LIB_LIBS = src/lib/libwebntp.a $(JANSSON_LIBS) $(CURL_LIBS) \
 	$(CRYPTO_LIBS) $(PTHREAD_LIBS) -lm
+# The client's part of the core: offset/delay arithmetic, Go's time layout,
+# ntpd SHM and chrony SOCK writers.
+src_lib_libwebntp_a_SOURCES += \
+	src/lib/sample.c src/lib/sample.h \
+	src/lib/gotime.c src/lib/gotime.h \
+	src/lib/shm.c src/lib/shm.h \
+	src/lib/sock.c src/lib/sock.h

@@ -1,0 +1,104 @@
+/*
+ * client.h: the client `webntp` (PROTOCOL.md section 5). Grouped by file;
+ * read it as the table of contents of src/client/.
+ */
+#ifndef WEBNTP_CLIENT_H
+#define WEBNTP_CLIENT_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "err.h"
+#include "leap.h"
+#include "sample.h"
+
+#define CLIENT_NAME		"webntp"
+#define CLIENT_SUBPROTOCOL	"webntp.shogo82148.com"
+#define CLIENT_USER_AGENT	"webntp.shogo82148.com"
+#define CLIENT_BODY_MAX		4096	/* longer answers are errors */
+
+/* Options, parsed and checked once at start (main.c). */
+struct client_opt {
+	int		 samples;	/* 1..8 */
+	int64_t		 timeout_ns;	/* per request */
+	const char	*cacert;	/* extra CA file, or NULL */
+	bool		 json;
+	int		 shm_unit;	/* -1: none */
+	const char	*sock_path;	/* NULL: none */
+};
+
+/* One server's outcome in one round. */
+struct client_result {
+	const char	*url;
+	bool		 ok;
+	int		 used;		/* kept by sample_combine */
+	struct sample	 s;		/* combined */
+	struct leap_info li;		/* from the last answer */
+	char		 error[ERR_MSG_MAX];
+};
+
+/* main.c: set by SIGINT/SIGTERM; loops check it. */
+extern volatile sig_atomic_t client_stop;
+
+/* One timed exchange, as a transport reports it. */
+struct client_exchange {
+	struct timespec	 start, end;	/* local clock */
+	struct timespec	 st;		/* "st", else "time" */
+	struct leap_info li;
+};
+
+/* A transport (http.c, ws.c): connect once, then many exchanges. */
+struct client_transport {
+	const char	 *scheme;	/* "http" or "ws" (and +s) */
+	void		*(*open)(const char *url,
+			    const struct client_opt *o, struct err *e);
+	int		 (*exchange)(void *h, struct client_exchange *x,
+			    struct err *e);
+	void		 (*close)(void *h);
+};
+
+/* http.c */
+extern const struct client_transport client_http;
+int	http_global_init(struct err *e);
+void	http_global_cleanup(void);
+
+/* ws.c */
+extern const struct client_transport client_ws;
+
+/* reply.c: the JSON answer of section 2, bounded and checked. */
+int	reply_parse(const char *buf, size_t len, struct client_exchange *x,
+	    struct err *e);
+
+/* tls.c: -cacert, checked at start and added to a TLS context's store. */
+int	tls_check_cafile(const char *path, struct err *e);
+int	tls_add_cafile(void *ssl_ctx, const char *path, struct err *e);
+
+/* measure.c: one server, -p samples with random pauses. */
+void	measure_server(const char *url, const struct client_opt *o,
+	    struct client_result *r);
+/* Sleep ns unless client_stop is set; 0 slept in full, -1 stopped. */
+int	measure_pause(int64_t ns);
+/* A uniformly random value in [0, n). */
+int64_t	measure_random(int64_t n);
+
+/* sink.c: where results go (print, JSON, SHM, chrony SOCK). */
+struct sink {
+	const char	*name;
+	int		(*open)(const struct client_opt *o, void **ctx,
+			    struct err *e);
+	void		(*server)(void *ctx, const struct client_result *r);
+	/* best is NULL when every server failed. */
+	int		(*best)(void *ctx, const struct client_result *best,
+			    struct err *e);
+	void		(*close)(void *ctx);
+};
+extern const struct sink sink_print, sink_json, sink_shm, sink_sock;
+
+/* serve.c: -serve [host]:port [server flags]; returns the exit status. */
+int	serve_main(int argc, char **argv);
+void	serve_usage(FILE *f);
+
+#endif

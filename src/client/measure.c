@@ -1,0 +1,109 @@
+/*
+ * measure.c: one server, -p samples over one connection, a random pause in
+ * [0, 1 s) between them, combined by sample_combine (PROTOCOL.md section 5).
+ * As go-webntp's GetMulti: any failed sample fails the server.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "client.h"
+#include "ts.h"
+
+int64_t
+measure_random(int64_t n)
+{
+	uint64_t r;
+
+	if (n <= 0)
+		return 0;
+	if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
+		r = (uint64_t)ts_mono_ns() * UINT64_C(6364136223846793005);
+	/* The modulo bias is below 2^-33 for n up to 2 s in ns. */
+	return (int64_t)(r % (uint64_t)n);
+}
+
+int
+measure_pause(int64_t ns)
+{
+	struct timespec d;
+
+	if (client_stop)
+		return -1;
+	d.tv_sec = (time_t)(ns / TS_NS_PER_SEC);
+	d.tv_nsec = (long)(ns % TS_NS_PER_SEC);
+	while (nanosleep(&d, &d) == -1) {
+		if (errno != EINTR || client_stop)
+			return -1;
+	}
+	return 0;
+}
+
+static const struct client_transport *
+measure_transport(const char *url)
+{
+	static const struct {
+		const char *prefix;
+		const struct client_transport *t;
+	} map[] = {
+		{ "http://", &client_http },
+		{ "https://", &client_http },
+		{ "ws://", &client_ws },
+		{ "wss://", &client_ws },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strncasecmp(url, map[i].prefix, strlen(map[i].prefix)) == 0)
+			return map[i].t;
+	return NULL;
+}
+
+void
+measure_server(const char *url, const struct client_opt *o,
+    struct client_result *r)
+{
+	const struct client_transport *t;
+	struct sample s[SAMPLE_MAX];
+	struct client_exchange x;
+	struct err e = { "" };
+	void *h;
+	int i, n = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->url = url;
+	if ((t = measure_transport(url)) == NULL) {
+		snprintf(r->error, sizeof(r->error),
+		    "unsupported URL (http, https, ws or wss)");
+		return;
+	}
+	if ((h = t->open(url, o, &e)) == NULL)
+		goto fail;
+	for (i = 0; i < o->samples; i++) {
+		if (i > 0 &&
+		    measure_pause(measure_random(TS_NS_PER_SEC)) == -1) {
+			err_set(&e, "interrupted");
+			break;
+		}
+		memset(&x, 0, sizeof(x));
+		if (t->exchange(h, &x, &e) == -1 ||
+		    sample_make(&x.start, &x.end, &x.st, &s[n], &e) == -1)
+			break;
+		r->li = x.li;
+		n++;
+	}
+	t->close(h);
+	if (n < o->samples)
+		goto fail;
+	r->used = sample_combine(s, (size_t)n, &r->s);
+	r->ok = true;
+	return;
+fail:
+	/* Messages may quote the server's bytes: keep them on one line. */
+	for (i = 0; e.msg[i] != '\0' && (size_t)i < sizeof(r->error) - 1; i++)
+		r->error[i] = (unsigned char)e.msg[i] < 0x20 ||
+		    e.msg[i] == 0x7f ? '?' : e.msg[i];
+	r->error[i] = '\0';
+}

@@ -1,0 +1,99 @@
+/*
+ * reply.c: read the server's JSON answer (PROTOCOL.md section 2) with
+ * jansson: "st", else "time" (older htptime servers), and the leap fields.
+ * The body is hostile: bounded by the caller, any other shape is an error.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "client.h"
+#include "ts.h"
+
+/* A JSON number of seconds as a timespec; the double is only the edge. */
+static int
+reply_time(json_t *v, const char *name, struct timespec *out, struct err *e)
+{
+	double d, sec;
+
+	if (!json_is_number(v)) {
+		err_set(e, "the answer's \"%s\" is not a number", name);
+		return -1;
+	}
+	d = json_number_value(v);
+	if (!isfinite(d) || fabs(d) >= (double)TS_MAX_SEC) {
+		err_set(e, "the answer's \"%s\" is out of range", name);
+		return -1;
+	}
+	sec = floor(d);
+	out->tv_sec = (time_t)sec;
+	out->tv_nsec = lround((d - sec) * 1e9);
+	if (out->tv_nsec >= TS_NS_PER_SEC) {
+		out->tv_sec++;
+		out->tv_nsec -= TS_NS_PER_SEC;
+	}
+	return 0;
+}
+
+int
+reply_parse(const char *buf, size_t len, struct client_exchange *x,
+    struct err *e)
+{
+	json_error_t je;
+	json_t *root, *v;
+	struct timespec next;
+	int rc = -1;
+
+	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
+	if (root == NULL) {
+		err_set(e, "the answer is not JSON: %s", je.text);
+		return -1;
+	}
+	if (!json_is_object(root)) {
+		err_set(e, "the answer is not a JSON object");
+		goto out;
+	}
+	v = json_object_get(root, "st");
+	if (v == NULL) {
+		v = json_object_get(root, "time");
+		if (v == NULL) {
+			err_set(e,
+			    "the answer has neither \"st\" nor \"time\"");
+			goto out;
+		}
+		if (reply_time(v, "time", &x->st, e) == -1)
+			goto out;
+	} else if (reply_time(v, "st", &x->st, e) == -1)
+		goto out;
+
+	memset(&x->li, 0, sizeof(x->li));
+	if ((v = json_object_get(root, "next")) != NULL) {
+		if (reply_time(v, "next", &next, e) == -1)
+			goto out;
+		x->li.next = next.tv_sec;
+	}
+	if ((v = json_object_get(root, "leap")) != NULL) {
+		if (!json_is_integer(v) || json_integer_value(v) < -1000 ||
+		    json_integer_value(v) > 1000) {
+			err_set(e,
+			    "the answer's \"leap\" is not a small integer");
+			goto out;
+		}
+		x->li.leap = (int)json_integer_value(v);
+	}
+	if ((v = json_object_get(root, "step")) != NULL) {
+		if (!json_is_integer(v) || json_integer_value(v) < -1 ||
+		    json_integer_value(v) > 1) {
+			err_set(e, "the answer's \"step\" is not -1, 0 or 1");
+			goto out;
+		}
+		x->li.step = (int)json_integer_value(v);
+	}
+	rc = 0;
+out:
+	json_decref(root);
+	return rc;
+}
