@@ -128,7 +128,7 @@ wrk_run() {
 	local url=$1 c=$2 t=1 s=() out
 	[ "$c" -gt 1 ] && t=2
 	[ -n "${3:-}" ] && s=(-s "$D/head.lua")
-	cmd "wrk -t$t -c$c -d${DUR}s --latency ${s[*]:+-s head.lua} $url  # head.lua: wrk.method = \"HEAD\""
+	cmd "wrk -t$t -c$c -d${DUR}s --latency${3:+ -s head.lua} $(sed -E 's/:[0-9]+/:$PORT/' <<<"$url")${3:+  # head.lua: wrk.method = \"HEAD\"}"
 	out=$(wrk -t$t -c"$c" -d"${DUR}s" --latency "${s[@]}" "$url" 2>&1)
 	awk '
 	function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0
@@ -271,6 +271,7 @@ report_procs() {
 	md "GET through lighttpd/lighttpd.conf with \`var.webntp_procs\` (max-procs) set to each value," \
 	   "interleaved, median of $RUNS; ratio against the first line. lighttpd 1.4 opens one" \
 	   "FastCGI connection per request (no FCGI_KEEP_CONN), so the processes are the knob." ""
+	md "Shipped default: \`$(grep '^var.webntp_procs' "$top_srcdir/lighttpd/lighttpd.conf")\` (lighttpd/lighttpd.conf)." ""
 	md "| procs | conns | req/s | p50 ms | p99 ms | ratio |" "|---:|---:|---:|---:|---:|---:|"
 	for c in 1 32; do
 		base=
@@ -503,10 +504,10 @@ report_loop() {
 	md "Client and server share the clock, so |offset| is the error. $N_LOOP runs of" \
 	   "\`webntp -p 1 -json\` per protocol, interleaved, against lighttpd.conf + webntp-ws" \
 	   "(target: median <= 10 us)." ""
-	md "| protocol | median abs error us | p95 us | runs |" "|---|---:|---:|---:|"
+	md "| protocol | median offset us | median abs error us | p95 us | median delay us | runs |" "|---|---:|---:|---:|---:|---:|"
 	for p in http ws; do
 		read -r -a s <<<"$(absstat "$D/loop.tsv" $p)"
-		md "| $p | ${s[0]} | ${s[1]} | ${s[2]} |"
+		md "| $p | $(awk -v p=$p '$1==p && NF >= 2 {print $2 * 1e6}' "$D/loop.tsv" | median | xargs printf '%.1f') | ${s[0]} | ${s[1]} | $(awk -v p=$p '$1==p && NF >= 3 {print $3 * 1e6}' "$D/loop.tsv" | median | xargs printf '%.1f') | ${s[2]} |"
 	done
 	md ""
 }
@@ -830,6 +831,49 @@ report_fake
 report_wan
 plots
 
+# The headline: one line per question of the issue.
+headline() {
+	local v
+	echo "## Headline"
+	echo
+	echo "| what | figure |"
+	echo "|---|---|"
+	if [ -s "$D/http.tsv" ]; then
+		for v in "lighttpd GET 32" "lighttpd HEAD 32" "apache GET 32" "lighttpd GET 1"; do
+			set -- $v
+			echo "| $1 $2, $3 conns: webntp.fcgi / cheapest FastCGI (ratio) | $(hrow $1 $2 $3 | awk -F'|' '{gsub(/ /, "", $5); gsub(/ /, "", $8); gsub(/ /, "", $11); gsub(/ /, "", $12); printf "%s / %s req/s (%s)%s", $5, $8, $11, ($12 != "-" ? ", static file " $12 " req/s" : "")}') |"
+		done
+	fi
+	[ -s "$D/cg.tsv" ] && awk '{printf "| instructions per request, %s %s (callgrind) | %s |\n", $1 == "webntp" ? "webntp.fcgi" : $1, $2, $7}' "$D/cg.tsv"
+	if [ -s "$D/ws.tsv" ]; then
+		for v in "direct 32" "lighttpd 32" "apache 32"; do
+			set -- $v
+			echo "| WebSocket round trips/s, $1, $2 conns (p99 us) | $(awk -v t=$1 -v c=$2 '$1==t && $2==c {print $4}' "$D/ws.tsv" | median) ($(awk -v t=$1 -v c=$2 '$1==t && $2==c {print $6}' "$D/ws.tsv" | median)) |"
+		done
+	fi
+	[ -s "$D/ws-rss.tsv" ] && read -r b a <"$D/ws-rss.tsv" &&
+	    echo "| webntp-ws RSS with 10,000 idle connections | $a KiB ($(( (a - b) * 1024 / 10000 )) B each) |"
+	if [ -s "$D/loop.tsv" ]; then
+		for v in http ws; do
+			set -- $(absstat "$D/loop.tsv" $v)
+			echo "| loopback accuracy, $v, median / p95 abs error | $1 / $2 us |"
+		done
+	fi
+	if [ -s "$D/fake.tsv" ]; then
+		for v in http ws; do
+			set -- $(absstat "$D/fake.tsv" $v 0.25)
+			echo "| +0.25 s server (libfaketime), $v, median abs error | $1 us |"
+		done
+	fi
+	if [ -s "$D/wan-sym.tsv" ]; then
+		for v in http-p4 ws-p4 http-p8 ws-p8 htpdate htpdate-p8 chrony; do
+			set -- $(absstat "$D/wan-sym.tsv" $v "$(truth $v)")
+			echo "| WAN 10+-2 ms each way, $v: median / p95 abs error | $(ums "$1") / $(ums "$2") ms |"
+		done
+	fi
+	echo
+}
+
 {
 	echo "# webntp benchmark results"
 	echo
@@ -845,13 +889,14 @@ plots
 	echo "- Load average (1, 5, 15 min) before: $LOAD0; after: $LOAD1.${BENCH_NOTE:+ $BENCH_NOTE}"
 	echo "- Reproduce: \`make bench\` in a build tree (\`BENCH_RUNS=5 BENCH_DUR=5 make bench\` for steadier figures)."
 	echo
+	headline
 	cat "$D/md"
 	echo "## Commands"
 	echo
-	echo "Paths relative to the build tree; \$PORT etc. are ephemeral ports on 127.0.0.1."
+	echo "\$B is the build tree, \$S the source tree; \$PORT etc. are ephemeral ports on 127.0.0.1."
 	echo
 	echo '```'
-	cat "$D/commands"
+	sed -e "s|$top_builddir|\$B|g" -e "s|$top_srcdir|\$S|g" "$D/commands"
 	echo '```'
 } >"$OUT/RESULTS.md"
 say "done: $OUT/RESULTS.md"
