@@ -2,9 +2,10 @@
 # web-latency.sh: latency of webntp.fcgi behind the real Apache (mod_fcgid)
 # and lighttpd with the shipped configs, 32 keep-alive clients (wrk).
 #   bench/web-latency.sh BUILD_DIR [apache|lighttpd|apache-procs=N]...
-# BUILD_DIR is a configured build tree (better without sanitizers). Each run
-# warms up for 3 s, then does `wrk -t2 -c32 -d10s --latency` three times and
-# prints p50, p99 and req/s of each run and their medians.
+# BUILD_DIR is a configured build tree (better without sanitizers). Each
+# server is warmed up (2 s bursts until every webntp.fcgi process it will
+# keep is running, 20 s at most), then `wrk -t2 -c32 -d10s --latency` runs
+# three times; prints p50, p99 and req/s of each run and their medians.
 set -u
 top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
 top_builddir=$(cd "${1:?build dir}" && pwd)
@@ -29,18 +30,22 @@ ms() {
 }
 
 bench() {
-	local what=$1 port url i out p50 p99 rps
+	local what=$1 port url i out p50 p99 rps procs=32
 	local -a P50=() P99=() RPS=()
 
 	port=$(t_port)
 	case $what in
 	apache) t_apache "$port" "$T_SERVER_FLAGS" ;;
-	apache-procs=*) t_apache "$port" "$T_SERVER_FLAGS" \
-	    "Define WEBNTP_FCGID_PROCS ${what#apache-procs=}" ;;
-	lighttpd) t_lighttpd "$port" "$T_SERVER_FLAGS" ;;
+	apache-procs=*) procs=${what#apache-procs=}
+	    t_apache "$port" "$T_SERVER_FLAGS" "Define WEBNTP_FCGID_PROCS $procs" ;;
+	lighttpd) procs=4; t_lighttpd "$port" "$T_SERVER_FLAGS" ;;
 	esac
 	url="http://127.0.0.1:$port/?1489217288.328757"
-	wrk -t2 -c32 -d3s "$url" >/dev/null
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		wrk -t2 -c32 -d2s "$url" >/dev/null
+		[ "$(pgrep -fc "^$T_RESPONDER ")" -ge "$procs" ] && break
+	done
+	echo "$what: $(pgrep -fc "^$T_RESPONDER ") webntp.fcgi processes after warm-up"
 	for i in 1 2 3; do
 		out=$(wrk -t2 -c32 -d10s --latency "$url")
 		p50=$(ms "$(echo "$out" | awk '$1 == "50%" {print $2}')")

@@ -18,7 +18,7 @@
 #define CLIENT_NAME		"webntp"
 #define CLIENT_SUBPROTOCOL	"webntp.shogo82148.com"
 #define CLIENT_USER_AGENT	"webntp.shogo82148.com"
-#define CLIENT_BODY_MAX		4096	/* a longer answer is an error */
+#define CLIENT_BODY_MAX		4096	/* longer answers are errors */
 
 /* Options, parsed and checked once at start (main.c). */
 struct client_opt {
@@ -34,11 +34,9 @@ struct client_opt {
 struct client_result {
 	const char	*url;
 	bool		 ok;
-	int		 used;		/* samples kept by sample_combine */
+	int		 used;		/* kept by sample_combine */
 	struct sample	 s;		/* combined */
 	struct leap_info li;		/* from the last answer */
-	struct timespec	 local;		/* local time right after the last
-					   sample */
 	char		 error[ERR_MSG_MAX];
 };
 
@@ -48,15 +46,15 @@ extern volatile sig_atomic_t client_stop;
 /* One timed exchange, as a transport reports it. */
 struct client_exchange {
 	struct timespec	 start, end;	/* local clock */
-	struct timespec	 st;		/* server clock: "st", else "time" */
+	struct timespec	 st;		/* "st", else "time" */
 	struct leap_info li;
 };
 
 /* A transport (http.c, ws.c): connect once, then many exchanges. */
 struct client_transport {
-	const char	 *scheme;	/* "http", "ws", ... (with "s" too) */
-	void		*(*open)(const char *url, const struct client_opt *o,
-			    struct err *e);
+	const char	 *scheme;	/* "http" or "ws" (and +s) */
+	void		*(*open)(const char *url,
+			    const struct client_opt *o, struct err *e);
 	int		 (*exchange)(void *h, struct client_exchange *x,
 			    struct err *e);
 	void		 (*close)(void *h);

@@ -14,8 +14,9 @@
 #include "client.h"
 #include "ts.h"
 
-#define MAIN_ROUND_MIN	(59 * TS_NS_PER_SEC)	/* -shm/-sock period ... */
-#define MAIN_ROUND_SPAN	(2 * TS_NS_PER_SEC)	/* ... plus [0, 2 s) */
+/* The -shm/-sock period: 59 s plus a random [0, 2 s). */
+#define MAIN_ROUND_MIN	(59 * TS_NS_PER_SEC)
+#define MAIN_ROUND_SPAN	(2 * TS_NS_PER_SEC)
 #define MAIN_SINKS_MAX	2
 
 volatile sig_atomic_t client_stop;
@@ -287,7 +288,7 @@ main(int argc, char **argv)
 	if (n == 1) {
 		rc = main_round(argv + first, argc - first, &o, sinks, ctx, n);
 	} else {
-		/* -shm / -sock: forever; a failed round is reported, no more. */
+		/* -shm / -sock: forever; a failed round is only reported. */
 		rc = 0;
 		do {
 			main_round(argv + first, argc - first, &o, sinks, ctx,

@@ -82,7 +82,8 @@ measure_server(const char *url, const struct client_opt *o,
 	if ((h = t->open(url, o, &e)) == NULL)
 		goto fail;
 	for (i = 0; i < o->samples; i++) {
-		if (i > 0 && measure_pause(measure_random(TS_NS_PER_SEC)) == -1) {
+		if (i > 0 &&
+		    measure_pause(measure_random(TS_NS_PER_SEC)) == -1) {
 			err_set(&e, "interrupted");
 			break;
 		}
@@ -90,7 +91,6 @@ measure_server(const char *url, const struct client_opt *o,
 		if (t->exchange(h, &x, &e) == -1 ||
 		    sample_make(&x.start, &x.end, &x.st, &s[n], &e) == -1)
 			break;
-		ts_now(&r->local);
 		r->li = x.li;
 		n++;
 	}

@@ -60,7 +60,8 @@ reply_parse(const char *buf, size_t len, struct client_exchange *x,
 	if (v == NULL) {
 		v = json_object_get(root, "time");
 		if (v == NULL) {
-			err_set(e, "the answer has neither \"st\" nor \"time\"");
+			err_set(e,
+			    "the answer has neither \"st\" nor \"time\"");
 			goto out;
 		}
 		if (reply_time(v, "time", &x->st, e) == -1)
@@ -77,7 +78,8 @@ reply_parse(const char *buf, size_t len, struct client_exchange *x,
 	if ((v = json_object_get(root, "leap")) != NULL) {
 		if (!json_is_integer(v) || json_integer_value(v) < -1000 ||
 		    json_integer_value(v) > 1000) {
-			err_set(e, "the answer's \"leap\" is not a small integer");
+			err_set(e,
+			    "the answer's \"leap\" is not a small integer");
 			goto out;
 		}
 		x->li.leap = (int)json_integer_value(v);

@@ -208,7 +208,8 @@ serve_main(int argc, char **argv)
 {
 	const char *addr = NULL;
 	const struct serveropt_flag own[] = {
-		{ "serve", "[HOST]:PORT", "serve on this address", &addr, NULL },
+		{ "serve", "[HOST]:PORT", "serve on this address", &addr,
+		    NULL },
 	};
 	char lighttpd[4096], confb[4096], fcgib[4096], wsb[4096];
 	char host[256], port[16], wsport[16], listen[64];

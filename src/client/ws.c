@@ -16,13 +16,15 @@
 
 #include <libwebsockets.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include "client.h"
 #include "ts.h"
 
-#define WS_RX_MAX	1024	/* as the sidecar's limit, and go-webntp's */
+#define WS_RX_MAX	1024	/* the sidecar's and go-webntp's limit */
 #define WS_URL_MAX	2048
 #define WS_CLOSE_WAIT	(TS_NS_PER_SEC / 2)
+#define WS_SLACK	(5 * 1000 * 1000)	/* 5 ms */
 
 enum ws_state { WS_CONNECTING, WS_OPEN, WS_CLOSING, WS_CLOSED };
 
@@ -32,7 +34,7 @@ struct ws {
 	const struct client_opt	*opt;
 	enum ws_state		 state;
 	bool			 want_send, got, timed_out;
-	bool			 healthy;	/* last exchange answered */
+	bool			 healthy;	/* last one answered */
 	struct timespec		 start, end;
 	size_t			 rxlen;
 	bool			 rx_started;
@@ -60,6 +62,13 @@ ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		if (w->opt->cacert != NULL &&
 		    tls_add_cafile(user, w->opt->cacert, &w->e) == -1)
 			return 1;
+		return 0;
+	case LWS_CALLBACK_OPENSSL_PERFORM_SERVER_CERT_VERIFICATION:
+		/* len is OpenSSL's preverify_ok: say why, lws would not. */
+		if (len == 0)
+			err_set(&w->e, "certificate verify failed: %s",
+			    X509_verify_cert_error_string(
+			    X509_STORE_CTX_get_error(user)));
 		return 0;
 	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
 		err_set(&w->e, "%s", in != NULL ? (const char *)in :
@@ -137,12 +146,23 @@ static int
 ws_run(struct ws *w, bool (*done)(const struct ws *), int64_t timeout_ns,
     struct err *e)
 {
+	int64_t deadline = ts_mono_ns() + timeout_ns;
+
 	w->timed_out = false;
 	lws_sul_schedule(w->ctx, 0, &w->sul, ws_timeout,
 	    (lws_usec_t)(timeout_ns / 1000));
-	while (!done(w) && w->state != WS_CLOSED && !w->timed_out)
+	while (!done(w) && w->state != WS_CLOSED && !w->timed_out) {
 		if (lws_service(w->ctx, 0) < 0)
 			break;
+		/*
+		 * The poll wakes for the timer a little early (its timeout is
+		 * rounded down to the millisecond) and then, with 0 ms left,
+		 * waits for lws's next housekeeping instead (seconds): call it
+		 * a timeout once less than WS_SLACK is left.
+		 */
+		if (ts_mono_ns() > deadline - WS_SLACK)
+			w->timed_out = true;
+	}
 	lws_sul_cancel(&w->sul);
 	if (done(w))
 		return 0;
@@ -188,6 +208,11 @@ ws_close(void *arg)
 			lws_callback_on_writable(w->wsi);
 			ws_run(w, ws_is_closed, WS_CLOSE_WAIT, &e);
 		}
+		/* Whatever is left (a handshake that timed out, a close not
+		 * answered) is dropped now: context destroy would wait. */
+		if (w->state != WS_CLOSED && w->wsi != NULL)
+			lws_set_timeout(w->wsi, PENDING_TIMEOUT_USER_OK,
+			    LWS_TO_KILL_SYNC);
 		lws_context_destroy(w->ctx);
 	}
 	free(w);

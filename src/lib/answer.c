@@ -71,22 +71,69 @@ answer_format(char *buf, const struct answer_id *id,
 	return (size_t)(p - buf);
 }
 
-size_t
-answer_error(char *buf, size_t cap, const char *msg)
+/* The longest prefix of msg, at most len bytes, that ends between two
+ * UTF-8 characters. */
+static size_t
+answer_cut(const char *msg, size_t len)
+{
+	while (len > 0 && ((unsigned char)msg[len] & 0xc0) == 0x80)
+		len--;
+	return len;
+}
+
+/* {"error":"<len bytes of msg>"} into buf; its length (> room when it did
+ * not fit), or SIZE_MAX when jansson failed. */
+static size_t
+answer_error_try(char *buf, size_t room, const char *msg, size_t len)
 {
 	json_t *o;
 	size_t n;
 
-	o = json_pack("{s:s}", "error", msg);
+	o = json_pack("{s:s#}", "error", msg, (int)len);
 	if (o == NULL)
-		o = json_pack("{s:s}", "error", "bad request");
-	n = json_dumpb(o, buf, cap > 1 ? cap - 1 : 0, JSON_COMPACT);
+		return SIZE_MAX;
+	n = json_dumpb(o, buf, room, JSON_COMPACT);
 	json_decref(o);
-	if (n == 0 || n > cap - 1) {
-		n = (size_t)snprintf(buf, cap, "{\"error\":\"bad request\"}");
-		if (n >= cap)
-			n = cap - 1;
+	return n == 0 ? SIZE_MAX : n;
+}
+
+size_t
+answer_error(char *buf, size_t cap, const char *msg)
+{
+	size_t room, len, lo, hi, mid, n;
+	json_t *s;
+
+	if (cap < sizeof("{\"error\":\"\"}\n") - 1)
+		return 0;
+	room = cap - 1;
+	len = strlen(msg);
+	s = json_stringn(msg, len);
+	if (s == NULL) {
+		msg = "bad request";	/* not UTF-8 */
+		len = strlen(msg);
 	}
+	json_decref(s);
+	/* The JSON is longer than the message: no need to try more. */
+	if (len > room)
+		len = answer_cut(msg, room);
+	n = answer_error_try(buf, room, msg, len);
+	if (n != SIZE_MAX && n > room) {
+		/* Escapes make the length of the JSON hard to foresee: search
+		 * for the longest prefix that fits (the empty one does). */
+		lo = 0;
+		hi = len;
+		while (hi - lo > 1) {
+			mid = lo + (hi - lo) / 2;
+			if (answer_error_try(buf, room, msg,
+			    answer_cut(msg, mid)) <= room)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		n = answer_error_try(buf, room, msg, answer_cut(msg, lo));
+	}
+	if (n == SIZE_MAX || n > room)
+		return 0;
 	buf[n++] = '\n';
 	return n;
 }

@@ -34,7 +34,8 @@ size_t	answer_format(char *buf, const struct answer_id *id,
 	    const struct leap_info *li);
 
 /* {"error":"<msg>"}\n, escaped with jansson; returns the length (msg is cut
- * to fit cap). */
+ * to fit cap, at a character boundary; a msg that is not UTF-8 becomes "bad
+ * request"). 0 when cap cannot hold {"error":""}\n. Not NUL-terminated. */
 size_t	answer_error(char *buf, size_t cap, const char *msg);
 
 #endif

@@ -223,7 +223,7 @@ leap_parse(const char *text, size_t len, int flags, struct leap_table *t,
 	int rc = -1;
 
 	memset(t, 0, sizeof(*t));
-	if (memchr(text, '\0', len) != NULL) {
+	if (len > 0 && memchr(text, '\0', len) != NULL) {
 		err_set(e, "not a text file (NUL byte)");
 		return -1;
 	}
@@ -282,6 +282,7 @@ leap_load(const char *path, int flags, struct leap_table *t, struct err *e)
 	size_t len = 0;
 	int fd, rc = -1;
 
+	memset(t, 0, sizeof(*t));
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		err_setsys(e, "%s", path);

@@ -40,7 +40,8 @@ struct leap_info {
 	int	step;
 };
 
-/* Parse a whole file's text. Returns 0, or -1 with e naming the problem. */
+/* Parse a whole file's text. Returns 0, or -1 with e naming the problem and
+ * t empty (as after leap_load's failures). */
 int	leap_parse(const char *text, size_t len, int flags,
 	    struct leap_table *t, struct err *e);
 /* Read and parse a regular file of at most LEAP_FILE_MAX bytes. */

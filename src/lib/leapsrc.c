@@ -103,10 +103,14 @@ leapsrc_open(struct leapsrc **out, const struct leapsrc_config *cfg,
 		}
 	}
 	if (!src->have && cfg->tzdata != NULL) {
+		struct leapsrc_id tz;
+
+		/* A system without tzdata's copy is normal, not worth a log. */
+		leapsrc_stat(cfg->tzdata, &tz);
 		err_clear(&le);
 		if (leap_load(cfg->tzdata, 0, &src->table, &le) == 0)
 			src->have = true;
-		else if (errno != ENOENT)
+		else if (tz.exists)
 			leapsrc_log(src, "leap table: %s", le.msg);
 	}
 	*out = src;

@@ -21,6 +21,8 @@ static const struct serveropt_flag serveropt_common[] = {
 	{ "help", NULL, "print this help and exit", NULL, NULL },
 	{ "version", NULL, "print the version and exit", NULL, NULL },
 };
+#define SERVEROPT_NCOMMON \
+	(sizeof(serveropt_common) / sizeof(serveropt_common[0]))
 
 static int
 serveropt_check_url(const char *url, struct err *e)
@@ -50,8 +52,10 @@ serveropt_check_path(const char *path, struct err *e)
 		return -1;
 	}
 	dir = strdup(path);
-	if (dir == NULL)
+	if (dir == NULL) {
+		err_setsys(e, "invalid -leap-second-path \"%s\"", path);
 		return -1;
+	}
 	slash = strrchr(dir, '/');
 	if (slash != NULL) {
 		*(slash == dir ? slash + 1 : slash) = '\0';
@@ -94,7 +98,8 @@ serveropt_parse(struct serveropt *o, int argc, char **argv,
 		name = a + (a[1] == '-' ? 2 : 1);
 		eq = strchr(name, '=');
 		len = eq != NULL ? (size_t)(eq - name) : strlen(name);
-		for (size_t k = 0; k < nflags + 5 && f == NULL; k++) {
+		for (size_t k = 0; k < nflags + SERVEROPT_NCOMMON && f == NULL;
+		    k++) {
 			const struct serveropt_flag *c = k < nflags ?
 			    &flags[k] : &serveropt_common[k - nflags];
 
@@ -155,7 +160,7 @@ serveropt_usage(FILE *f, const char *synopsis,
     const struct serveropt_flag *flags, size_t nflags)
 {
 	fprintf(f, "usage: %s\n", synopsis);
-	for (size_t k = 0; k < nflags + 5; k++) {
+	for (size_t k = 0; k < nflags + SERVEROPT_NCOMMON; k++) {
 		const struct serveropt_flag *c = k < nflags ?
 		    &flags[k] : &serveropt_common[k - nflags];
 		char left[64];

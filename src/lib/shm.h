@@ -33,8 +33,8 @@ struct shm_time {
 
 /* What one write publishes. */
 struct shm_sample {
-	struct timespec	clock;		/* true time: local + offset */
-	struct timespec	receive;	/* local time of the measurement */
+	struct timespec	clock;		/* local + offset */
+	struct timespec	receive;	/* local time of the sample */
 	int		leap;		/* SAMPLE_LEAP_* */
 	int		precision;	/* log2 seconds */
 };

@@ -1,11 +1,12 @@
 /*
  * ts.c: parse and format WebNTP timestamps (PROTOCOL.md section 1).
- * Text "<seconds>.<digits>" is read exactly to the nanosecond; only the
- * exponent form goes through strtod.
+ * Text "<seconds>.<digits>" is read exactly to the nanosecond; anything else
+ * goes through strtod, limited to digits, signs, points and exponents (no
+ * hex, inf, nan), with a digit after every point: ".5" and "5e-1" are read,
+ * "1." and "1.e3" are not.
  */
 #include "config.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -127,14 +128,24 @@ ts_parse(const char *s, size_t len, struct timespec *out, struct err *e)
 		err_set(e, "not a timestamp: \"%.40s\"", buf);
 		return -1;
 	}
-	errno = 0;
+	/* A point needs a digit after it, as in the fixed form ("1." and
+	 * "1.e3" are refused); a point without digits before it (".5") is a
+	 * float to strtod, as it is to Go's ParseFloat. */
+	for (const char *q = buf; (q = strchr(q, '.')) != NULL; q++) {
+		if (!ts_isdigit(q[1])) {
+			err_set(e, "not a timestamp: \"%.40s\"", buf);
+			return -1;
+		}
+	}
 	d = strtod(buf, &stop);
 	if (stop == buf || *stop != '\0') {
 		err_set(e, "not a timestamp: \"%.40s\"", buf);
 		return -1;
 	}
-	if (!isfinite(d) || (errno == ERANGE && d != 0.0) ||
-	    fabs(d) > (double)TS_MAX_SEC) {
+	/* ERANGE alone is no reason: glibc sets it for subnormal results
+	 * ("1e-310"), which are as good a zero as "1e-400"; an overflow is
+	 * HUGE_VAL, caught as not finite. */
+	if (!isfinite(d) || fabs(d) > (double)TS_MAX_SEC) {
 		err_set(e, "timestamp \"%.40s\" out of range (|t| > 2^40 s)", buf);
 		return -1;
 	}
@@ -152,29 +163,30 @@ ts_parse(const char *s, size_t len, struct timespec *out, struct err *e)
 size_t
 ts_format(const struct timespec *t, char *buf)
 {
-	int64_t sec = t->tv_sec, nsec = t->tv_nsec, us;
+	int64_t nsec = t->tv_nsec, us;
 	bool neg = false;
 	char tmp[TS_TEXT_MAX], *q;
 	size_t n = 0;
 	uint64_t u;
 
-	if (sec < 0) {
+	/* The magnitude in uint64_t: -INT64_MIN does not fit in int64_t. */
+	u = (uint64_t)(int64_t)t->tv_sec;
+	if (t->tv_sec < 0) {
 		neg = true;
-		sec = -sec;
+		u = -u;
 		if (nsec != 0) {
-			sec -= 1;
+			u -= 1;
 			nsec = TS_NS_PER_SEC - nsec;
 		}
 	}
 	us = (nsec + 500) / 1000;
 	if (us >= 1000000) {
-		sec++;
+		u++;
 		us -= 1000000;
 	}
-	if (neg && (sec != 0 || us != 0))
+	if (neg && (u != 0 || us != 0))
 		buf[n++] = '-';
 	/* Digits by hand: this is the responder's hot path. */
-	u = (uint64_t)sec;
 	q = tmp + sizeof(tmp);
 	do {
 		*--q = (char)('0' + u % 10);

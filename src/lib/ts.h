@@ -20,7 +20,9 @@
 /*
  * Parse text (not NUL-terminated, len bytes) with surrounding white space:
  * [+-]digits[.digits] exactly to the nanosecond (extra digits dropped), else
- * a finite floating point number. Returns 0, or -1 with e set.
+ * a finite floating point number in decimal ("1.5e9", ".5"; not "1.", hex,
+ * inf or nan). At most TS_INPUT_MAX bytes, |value| <= 2^40 s. Returns 0, or
+ * -1 with e set.
  */
 int	ts_parse(const char *s, size_t len, struct timespec *out, struct err *e);
 

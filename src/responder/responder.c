@@ -10,6 +10,8 @@
  * "improved timekeeping response" of the Time over HTTPS specification.
  * Beyond go-webntp: bad or long queries get 400, other methods 405, OPTIONS
  * 204 with the CORS preflight headers when cross origin is allowed.
+ * -start-delay exists for mod_fcgid, which spawns processes only when a
+ * request has waited 1 s for one (see apache/webntp.conf).
  */
 #include "config.h"
 
@@ -36,10 +38,11 @@
 #define RESPONDER_JSON		"Content-Type: application/json; charset=utf-8\r\n"
 #define RESPONDER_CORS		"Access-Control-Allow-Origin: *\r\n" \
 				"Access-Control-Expose-Headers: X-HTTPSTIME\r\n"
-#define RESPONDER_DELAY_MAX_MS	10000
-#define nitems(a)		(sizeof(a) / sizeof((a)[0]))
 #define RESPONDER_PREFLIGHT	"Access-Control-Allow-Methods: " RESPONDER_ALLOW "\r\n" \
 				"Access-Control-Max-Age: 86400\r\n"
+#define RESPONDER_DELAY_MAX_MS	10000
+
+#define nitems(a)		(sizeof(a) / sizeof((a)[0]))
 
 struct responder {
 	struct serveropt	 opt;

@@ -9,13 +9,14 @@
  * - One process, one thread (plus leapsrc's download thread), one epoll loop,
  *   level triggered. Framing is wslay's (libwslay, event API); the opening
  *   handshake is ours, in wshs.c, small, strict and fuzzed.
- * - Why wslay and not libwebsockets (4.1.6, Debian's build): measured here,
- *   lws's default poll() loop costs O(open connections) per event (32 busy
- *   connections: ~123k round trips/s alone, ~15k/s with 5,000 idle ones);
- *   its libuv loop stays flat but at ~75k/s; it does not enforce its rx
- *   buffer size, and closing from WRITEABLE under libuv sends no close frame.
- *   Over our own epoll loop nothing is O(connections) per event, and the
- *   memory per connection is ours to decide.
+ * - Why wslay and not libwebsockets (4.1.6, Debian's build): on this
+ *   machine (the project's earlier measurement) lws's default poll() loop
+ *   costs O(open connections) per event (32 busy connections: ~123k round
+ *   trips/s alone, ~15k/s with 5,000 idle ones); its libuv loop stays flat
+ *   but at ~75k/s; it does not enforce its rx buffer size, and closing from
+ *   WRITEABLE under libuv sends no close frame. Over our own epoll loop
+ *   nothing is O(connections) per event, and the memory per connection is
+ *   ours to decide.
  * - Memory: a wslay context is ~8.6 KiB (two 4 KiB buffers; measured), so an
  *   idle connection holds none: it is created when bytes arrive and freed
  *   again at a message boundary (every byte read belongs to a whole frame,
@@ -38,9 +39,12 @@
  *   longer read once SIDECAR_QUEUE_MAX answers wait, so memory stays
  *   bounded; the idle timeout counts messages, not pings or stray bytes.
  * - Measured (bench/ws-measure.sh, -O2, 2 cores shared with the load
- *   generator): ~100-115k round trips/s at 32 busy connections with or
- *   without 5,000 idle ones, p50 ~21 us at 1; ~150 bytes of RSS per idle
- *   connection. 90% of the sidecar's CPU is the kernel's loopback TCP.
+ *   generator, medians of 3): 117k round trips/s at 32 busy connections,
+ *   the same with 5,000 idle ones open, p99 0.52 ms; 151 bytes of RSS per
+ *   idle connection (10,000). The sidecar spends 8.2 us of CPU per round
+ *   trip, 90% of it in the kernel's loopback TCP (perf). At 1 connection
+ *   p50 is 21 us when the CPUs are awake, 56 us on an idle machine: the
+ *   wake-up of an idle vCPU (both processes pinned to one CPU: 21 us).
  */
 #include "config.h"
 

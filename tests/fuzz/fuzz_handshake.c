@@ -1,19 +1,16 @@
 /*
- * fuzz_handshake.c: libFuzzer entry point for the sidecar's WebSocket
- * opening handshake (src/sidecar/wshs.c, RFC 6455 section 4.2). Build with
- * clang -fsanitize=fuzzer,address to fuzz for real; `make check` runs it
- * through replay.c over a seed corpus and deterministic mutations.
- * Besides memory errors it checks what the sidecar relies on.
+ * fuzz_handshake.c: libFuzzer harness for the sidecar's WebSocket opening
+ * handshake (src/sidecar/wshs.c, RFC 6455 section 4.2), the first bytes a
+ * client sends. `make check` runs it through replay.c (tests/fuzz/corpus/
+ * handshake/ and mutations); `make fuzz-handshake` builds the real fuzzer
+ * (clang). Besides memory errors it checks what the sidecar relies on.
  */
 #include "config.h"
 
-#include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "wshs.h"
-
-int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -28,32 +25,26 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		switch (st) {
 		case 0:
-			if (size >= WSHS_MAX)
-				abort();	/* must not wait forever */
+			FUZZ_CHECK(size < WSHS_MAX);	/* never waits forever */
 			continue;
 		case 101:
-			if (used < 4 || used > size || used > WSHS_MAX ||
-			    memcmp(buf + used - 4, "\r\n\r\n", 4) != 0)
-				abort();
-			if (r.host == NULL || r.host_len == 0 ||
-			    r.host_len > WSHS_HOST_MAX || r.host < buf ||
-			    r.host + r.host_len > buf + used)
-				abort();
-			if (strlen(r.accept) != 28)
-				abort();
+			FUZZ_CHECK(used >= 4 && used <= size && used <= WSHS_MAX);
+			FUZZ_CHECK(memcmp(buf + used - 4, "\r\n\r\n", 4) == 0);
+			FUZZ_CHECK(r.host != NULL && r.host_len > 0 &&
+			    r.host_len <= WSHS_HOST_MAX);
+			FUZZ_CHECK(r.host >= buf && r.host + r.host_len <= buf + used);
+			FUZZ_CHECK(strlen(r.accept) == 28);
 			break;
 		case 400: case 403: case 405: case 426: case 431:
-			if (r.why == NULL)
-				abort();
+			FUZZ_CHECK(r.why != NULL);
 			break;
 		default:
-			abort();
+			FUZZ_CHECK(!"an unexpected status");
 		}
 		n = wshs_response(st, &r, out);
-		if (n == 0 || n >= WSHS_RESPONSE_MAX ||
-		    memcmp(out + n - (st == 101 ? 4 : 1),
-		    st == 101 ? "\r\n\r\n" : "\n", st == 101 ? 4 : 1) != 0)
-			abort();
+		FUZZ_CHECK(n > 0 && n < WSHS_RESPONSE_MAX);
+		FUZZ_CHECK(st == 101 ? memcmp(out + n - 4, "\r\n\r\n", 4) == 0 :
+		    out[n - 1] == '\n');
 	}
 	return 0;
 }

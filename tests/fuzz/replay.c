@@ -1,34 +1,35 @@
 /*
- * replay.c: runs a libFuzzer target without libFuzzer, for `make check`:
- * every file of the seed corpus ($top_srcdir/tests/fuzz/corpus/<name>, or
- * the directories given as arguments), then deterministic mutations of each
- * (bit flips, byte insertions and deletions, truncations, splices with
- * another seed, HTTP-significant bytes). Each input sits in a buffer of
- * exactly its size, so AddressSanitizer sees any read past its end.
+ * replay.c: runs a libFuzzer harness without libFuzzer, so `make check`
+ * exercises it with whatever compiler built the tree (under ASan/UBSan with
+ * --enable-sanitizers). Feeds every file of the seed corpus
+ * ($top_srcdir/tests/fuzz/corpus/<target>/, or the directories and files
+ * given as arguments) and then FUZZ_MUTATIONS (default 4000) deterministic
+ * pseudo-random mutations of them through LLVMFuzzerTestOneInput. A broken
+ * invariant aborts, which fails the test.
  */
 #include "config.h"
 
 #include <dirent.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
-#define REPLAY_MUTATIONS	2000	/* per seed */
-#define REPLAY_SEEDS_MAX	256
-#define REPLAY_INPUT_MAX	(64 * 1024)
+#include "fuzz.h"
 
-int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#define REPLAY_MAX_INPUT	(300 * 1024)
+#define REPLAY_MAX_FILES	4096
 
-struct seed {
+struct input {
 	uint8_t	*data;
-	size_t	 len;
+	size_t	 size;
 };
 
-static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+static struct input	inputs[REPLAY_MAX_FILES];
+static size_t		ninputs;
+static uint64_t		rng = 0x243f6a8885a308d3u;	/* fixed: reproducible */
 
 static uint64_t
-next(void)
+rnd(void)
 {
 	rng ^= rng << 13;
 	rng ^= rng >> 7;
@@ -36,130 +37,213 @@ next(void)
 	return rng;
 }
 
-static void
-run(const uint8_t *data, size_t len)
+static size_t
+rnd_below(size_t n)
 {
-	uint8_t *copy = malloc(len ? len : 1);
+	return n == 0 ? 0 : (size_t)(rnd() % n);
+}
 
-	if (copy == NULL)
-		abort();
-	memcpy(copy, data, len);
-	LLVMFuzzerTestOneInput(copy, len);
+static int
+load_file(const char *path)
+{
+	struct input *in;
+	FILE *f;
+	long n;
+
+	if (ninputs == REPLAY_MAX_FILES) {
+		fprintf(stderr, "replay: more than %d inputs\n",
+		    REPLAY_MAX_FILES);
+		return -1;
+	}
+	f = fopen(path, "rb");
+	if (f == NULL) {
+		fprintf(stderr, "replay: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	if (n < 0 || n > REPLAY_MAX_INPUT) {
+		fprintf(stderr, "replay: %s: too large\n", path);
+		fclose(f);
+		return -1;
+	}
+	in = &inputs[ninputs++];
+	in->size = (size_t)n;
+	in->data = malloc(in->size + 1);	/* never malloc(0) */
+	if (in->data == NULL ||
+	    fread(in->data, 1, in->size, f) != in->size) {
+		fprintf(stderr, "replay: %s: read failed\n", path);
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	return 0;
+}
+
+static int
+load(const char *path)
+{
+	struct dirent **names;
+	struct stat st;
+	char sub[4096];
+	int n, rc = 0;
+
+	if (stat(path, &st) != 0) {
+		fprintf(stderr, "replay: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return load_file(path);
+	/* Sorted: the same order, so the same mutations, every run. */
+	n = scandir(path, &names, NULL, alphasort);
+	if (n < 0) {
+		fprintf(stderr, "replay: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		if (names[i]->d_name[0] != '.' && rc == 0) {
+			snprintf(sub, sizeof(sub), "%s/%s", path,
+			    names[i]->d_name);
+			rc = load(sub);
+		}
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
+/* Run one input from its own heap copy, so ASan sees reads past its end. */
+static void
+run(const uint8_t *data, size_t size)
+{
+	uint8_t *copy = malloc(size + 1);
+
+	memcpy(copy, data, size);
+	LLVMFuzzerTestOneInput(copy, size);
 	free(copy);
 }
 
+static const char *const tokens[] = {
+	"0", "9", ".", "-", "+", "e", "E", "e-", " ", "\t", "\n", "\r\n", "#",
+	"#$ ", "#@ ", "#h ", "#NTP Time", "\0", "\xff", "\xc3\xa9", "\"", "\\",
+	"1099511627776", "2272060800\t10\n", "ffffffff ", "nan", "0x",
+};
+
+/* One mutation of src into dst (dst has room for REPLAY_MAX_INPUT). */
 static size_t
-load(const char *dir, struct seed *s, size_t n)
+mutate(uint8_t *dst, const struct input *src)
 {
-	struct dirent *de;
-	DIR *d = opendir(dir);
+	size_t n = src->size, pos, len;
+	const struct input *other;
+	const char *tok;
 
-	if (d == NULL) {
-		perror(dir);
-		exit(99);
-	}
-	while ((de = readdir(d)) != NULL && n < REPLAY_SEEDS_MAX) {
-		char path[4096];
-		FILE *f;
+	memcpy(dst, src->data, n);
+	for (int k = 1 + (int)rnd_below(4); k > 0; k--) {
+		pos = rnd_below(n + 1);
+		switch (rnd_below(8)) {
+		case 0:		/* flip a bit */
+			if (n > 0)
+				dst[rnd_below(n)] ^= (uint8_t)(1u << rnd_below(8));
+			break;
+		case 1:		/* a random byte */
+			if (n > 0)
+				dst[rnd_below(n)] = (uint8_t)rnd();
+			break;
+		case 2:		/* delete a run */
+			len = rnd_below(n - pos + 1);
+			if (len > 16)
+				len = rnd_below(17);
+			memmove(dst + pos, dst + pos + len, n - pos - len);
+			n -= len;
+			break;
+		case 3:		/* insert a token */
+			tok = tokens[rnd_below(sizeof(tokens) /
+			    sizeof(tokens[0]))];
+			len = tok[0] == '\0' ? 1 : strlen(tok);
+			if (n + len > REPLAY_MAX_INPUT)
+				break;
+			memmove(dst + pos + len, dst + pos, n - pos);
+			memcpy(dst + pos, tok, len);
+			n += len;
+			break;
+		case 4:		/* duplicate a chunk */
+			len = rnd_below(n - pos + 1);
+			if (len > 64)
+				len = 64;
+			if (n + len > REPLAY_MAX_INPUT)
+				break;
+			memmove(dst + pos + len, dst + pos, n - pos);
+			memcpy(dst + pos, dst + pos + len, len);
+			n += len;
+			break;
+		case 5:		/* cut the end */
+			n = pos;
+			break;
+		case 6:		/* splice in part of another input */
+			other = &inputs[rnd_below(ninputs)];
+			len = rnd_below(other->size + 1);
+			if (len > 256)
+				len = 256;
+			if (n + len > REPLAY_MAX_INPUT)
+				break;
+			memmove(dst + pos + len, dst + pos, n - pos);
+			memcpy(dst + pos, other->data +
+			    rnd_below(other->size - len + 1), len);
+			n += len;
+			break;
+		default:	/* a digit changed: keeps parsers going deep */
+			if (n > 0) {
+				size_t i = rnd_below(n);
 
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		if ((f = fopen(path, "rb")) == NULL)
-			continue;
-		s[n].data = malloc(REPLAY_INPUT_MAX);
-		s[n].len = fread(s[n].data, 1, REPLAY_INPUT_MAX, f);
-		fclose(f);
-		n++;
+				if (dst[i] >= '0' && dst[i] <= '9')
+					dst[i] = (uint8_t)('0' + rnd_below(10));
+			}
+			break;
+		}
 	}
-	closedir(d);
 	return n;
 }
 
 int
 main(int argc, char **argv)
 {
-	static struct seed seeds[REPLAY_SEEDS_MAX];
-	static const uint8_t special[] = "\r\n: ,\t\0=/[]";
-	static uint8_t buf[2 * REPLAY_INPUT_MAX];
-	size_t nseeds = 0, runs = 0;
+	const char *top = getenv("top_srcdir"), *env;
+	char dir[4096];
+	unsigned long nmut = 4000;
+	uint8_t *buf;
 
 	if (argc > 1) {
 		for (int i = 1; i < argc; i++)
-			nseeds = load(argv[i], seeds, nseeds);
+			if (load(argv[i]) != 0)
+				return 1;
 	} else {
-		const char *top = getenv("top_srcdir");
-		char dir[4096];
-
-		snprintf(dir, sizeof(dir), "%s/tests/fuzz/corpus/%s",
-		    top != NULL ? top : ".", REPLAY_CORPUS);
-		nseeds = load(dir, seeds, nseeds);
+		if (top == NULL || top[0] == '\0')
+			top = REPLAY_TOP_SRCDIR;
+		snprintf(dir, sizeof(dir), "%s/tests/fuzz/corpus/%s", top,
+		    REPLAY_TARGET);
+		if (load(dir) != 0)
+			return 1;
 	}
-	if (nseeds == 0) {
-		fprintf(stderr, "replay: no seeds\n");
-		return 99;
+	if (ninputs == 0) {
+		fprintf(stderr, "replay: no inputs\n");
+		return 1;
 	}
-	for (size_t i = 0; i < nseeds; i++) {
-		run(seeds[i].data, seeds[i].len);
-		runs++;
-		for (int m = 0; m < REPLAY_MUTATIONS; m++) {
-			size_t len = seeds[i].len, pos;
-			int k = 1 + (int)(next() % 4);
+	env = getenv("FUZZ_MUTATIONS");
+	if (env != NULL)
+		nmut = strtoul(env, NULL, 10);
+	for (size_t i = 0; i < ninputs; i++)
+		run(inputs[i].data, inputs[i].size);
+	buf = malloc(REPLAY_MAX_INPUT);
+	for (unsigned long i = 0; i < nmut; i++) {
+		size_t n = mutate(buf, &inputs[rnd_below(ninputs)]);
 
-			memcpy(buf, seeds[i].data, len);
-			while (k-- > 0) {
-				pos = len ? next() % (len + 1) : 0;
-				switch (next() % 6) {
-				case 0:		/* flip a bit */
-					if (pos < len)
-						buf[pos] ^= (uint8_t)(1u << (next() % 8));
-					break;
-				case 1:		/* insert a byte */
-					if (len + 1 < sizeof(buf)) {
-						memmove(buf + pos + 1, buf + pos, len - pos);
-						buf[pos] = (uint8_t)next();
-						len++;
-					}
-					break;
-				case 2:		/* delete a run */
-					if (pos < len) {
-						size_t d = 1 + next() % 16;
-
-						if (d > len - pos)
-							d = len - pos;
-						memmove(buf + pos, buf + pos + d, len - pos - d);
-						len -= d;
-					}
-					break;
-				case 3:		/* truncate */
-					len = pos;
-					break;
-				case 4:		/* an HTTP-significant byte */
-					if (pos < len)
-						buf[pos] = special[next() % (sizeof(special) - 1)];
-					break;
-				case 5: {	/* splice in part of another seed */
-					const struct seed *o = &seeds[next() % nseeds];
-					size_t from = o->len ? next() % o->len : 0;
-					size_t n = o->len - from;
-
-					if (n > 64)
-						n = next() % 64;
-					if (len + n < sizeof(buf)) {
-						memmove(buf + pos + n, buf + pos, len - pos);
-						memcpy(buf + pos, o->data + from, n);
-						len += n;
-					}
-					break;
-				}
-				}
-			}
-			run(buf, len);
-			runs++;
-		}
+		run(buf, n);
 	}
-	printf("replay: %zu seeds, %zu inputs, no failure\n", nseeds, runs);
-	for (size_t i = 0; i < nseeds; i++)
-		free(seeds[i].data);
+	free(buf);
+	printf("%s: %zu corpus inputs and %lu mutations passed\n",
+	    REPLAY_TARGET, ninputs, nmut);
+	for (size_t i = 0; i < ninputs; i++)
+		free(inputs[i].data);
 	return 0;
 }

@@ -9,7 +9,13 @@ C_LEAP="$top_srcdir/tests/data/leap-seconds-2019-05-02.list"
 export WEBNTP_FCGI="$top_builddir/src/responder/webntp.fcgi"
 export WEBNTP_WS_BIN="$C_WS"
 export WEBNTP_LIGHTTPD_CONF="$top_srcdir/lighttpd/lighttpd.conf"
-export XDG_RUNTIME_DIR="$T_DIR/xdg"
+# Unix sockets (lighttpd's FastCGI socket, chronyd's) need a short path
+# (sun_path is 108 bytes; $T_DIR under make distcheck is longer): a
+# directory of their own, removed at exit (with web.sh's, if it made one).
+C_SOCKDIR=$(mktemp -d "${TMPDIR:-/tmp}/webntp-c.XXXXXX")
+trap 't_cleanup; rm -rf "$C_SOCKDIR" ${T_SOCKDIR:+"$T_SOCKDIR"}' EXIT
+# -serve makes its run dir (lighttpd's socket, logs) in here.
+export XDG_RUNTIME_DIR="$C_SOCKDIR/xdg"
 mkdir -p "$XDG_RUNTIME_DIR"
 # The 2019 table, copied: expired, so the servers try a download that fails
 # at once (file://) and never reaches the Internet.
@@ -37,6 +43,14 @@ c_serve() {
 	t_wait_port 127.0.0.1 "$port"
 }
 
+# c_ws PORT: the sidecar on 127.0.0.1:PORT.
+c_ws() {
+	"$C_WS" -listen "127.0.0.1:$1" "${C_SERVER_FLAGS[@]}" \
+	    2>"$T_DIR/ws-$1.err" &
+	t_bg $!
+	t_wait_port 127.0.0.1 "$1"
+}
+
 # c_ws_faketime PORT SHIFT: the sidecar with its clock shifted (libfaketime).
 c_ws_faketime() {
 	LD_PRELOAD="$FAKETIME_LIB" FAKETIME="$2" FAKETIME_DONT_FAKE_MONOTONIC=1 \
@@ -53,7 +67,7 @@ c_ws_faketime() {
 c_lighttpd() {
 	local port=$1 wsport=$2 extra=${3:-} run="$T_DIR/lighttpd-$1"
 
-	mkdir -p "$run"
+	mkdir -p "$run" "$C_SOCKDIR/l$port"
 	cat >"$run.conf" <<CONF
 server.bind = "127.0.0.1"
 server.port = $port
@@ -64,7 +78,7 @@ var.webntp_fcgi = "$WEBNTP_FCGI"
 var.webntp_flags = "${C_SERVER_FLAGS[*]}"
 var.webntp_ws_host = "127.0.0.1"
 var.webntp_ws_port = $wsport
-var.webntp_rundir = "$run"
+var.webntp_rundir = "$C_SOCKDIR/l$port"
 var.webntp_procs = 1
 $extra
 include "$top_srcdir/lighttpd/webntp.conf"

@@ -1,6 +1,15 @@
 # The client's integration tests (webntp, webntp -serve); kept apart from
 # local.mk so branches merge.
 CLIENT_TESTS = tests/integration/client-serve.test \
-	tests/integration/client-faketime.test
+	tests/integration/client-faketime.test \
+	tests/integration/client-errors.test \
+	tests/integration/client-tls.test \
+	tests/integration/client-chrony.test
 TESTS += $(CLIENT_TESTS)
-EXTRA_DIST += $(CLIENT_TESTS) tests/integration/client-lib.sh
+EXTRA_DIST += $(CLIENT_TESTS) tests/integration/client-lib.sh \
+	tests/integration/client-httpd.py tests/integration/client-shmread.py
+# What the client tests leave in the build tree (distcheck wants it gone).
+clean-local: client-clean-local
+client-clean-local:
+	-rm -rf tests/run/client-*
+.PHONY: client-clean-local

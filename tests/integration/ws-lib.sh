@@ -41,15 +41,16 @@ ws_json() {
 		    v.replace(/\n/g, "<NL>") : JSON.stringify(v));' "$1" "$2"
 }
 
-# ws_start NAME [flags]: start webntp-ws on a fresh port; sets WS_PORT and
-# WS_PID; stderr goes to $T_DIR/NAME.err.
+# ws_start NAME [flags]: start webntp-ws on a fresh port with a copy of
+# WS_LEAP_SRC (default WS_LEAP) as its leap table in $T_DIR; sets WS_PORT
+# and WS_PID; stderr goes to $T_DIR/NAME.err.
 ws_start() {
 	local name=$1
 	shift
 	WS_PORT=$(t_port)
 	# A copy of the table: the expired 2019 table makes the server try a
 	# download, which must fail locally and never touch the source tree.
-	cp "$WS_LEAP" "$T_DIR/leap-seconds.list"
+	cp "${WS_LEAP_SRC:-$WS_LEAP}" "$T_DIR/leap-seconds.list"
 	"$WS_SIDECAR" -listen "127.0.0.1:$WS_PORT" \
 		-leap-second-path "$T_DIR/leap-seconds.list" \
 		-leap-second-url "file://$T_DIR/nonexistent" \

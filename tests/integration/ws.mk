@@ -7,3 +7,8 @@ WS_TESTS = tests/integration/ws-sidecar.test \
 TESTS += $(WS_TESTS)
 EXTRA_DIST += $(WS_TESTS) tests/integration/ws-lib.sh \
 	tests/integration/ws-client.js
+# What the ws tests leave in the build tree (distcheck wants it gone).
+clean-local: ws-clean-local
+ws-clean-local:
+	-rm -rf tests/run/ws-* tests/node
+.PHONY: ws-clean-local

@@ -1,4 +1,53 @@
-# tests/unit: (nothing yet)
+# tests/unit: one Check program per core library module. Each includes the
+# module's .c (to reach its static functions) and links the rest of the core
+# library; test data comes from $(top_srcdir)/tests/data, scratch files go
+# under $(top_builddir)/tests/unit/tmp-*.
+UNIT_TESTS = \
+	tests/unit/test_err \
+	tests/unit/test_ts \
+	tests/unit/test_answer \
+	tests/unit/test_leap \
+	tests/unit/test_leapsrc \
+	tests/unit/test_leapfetch \
+	tests/unit/test_serveropt
+check_PROGRAMS += $(UNIT_TESTS)
+TESTS += $(UNIT_TESTS)
+EXTRA_DIST += tests/unit/unit.h
+
+# Tables leave fields out, and scratch paths are built with snprintf.
+UNIT_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(PTHREAD_CFLAGS) \
+	-Wno-missing-field-initializers -Wno-format-truncation \
+	$(JANSSON_CFLAGS) $(CURL_CFLAGS) $(CRYPTO_CFLAGS) \
+	-DUNIT_TOP_SRCDIR='"$(abs_top_srcdir)"'
+UNIT_LIBS = $(WEBNTP_LIB_LIBS) $(CHECK_LIBS)
+
+tests_unit_test_err_SOURCES = tests/unit/test_err.c
+tests_unit_test_err_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_err_LDADD = $(UNIT_LIBS)
+tests_unit_test_ts_SOURCES = tests/unit/test_ts.c
+tests_unit_test_ts_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_ts_LDADD = $(UNIT_LIBS)
+tests_unit_test_answer_SOURCES = tests/unit/test_answer.c
+tests_unit_test_answer_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_answer_LDADD = $(UNIT_LIBS)
+tests_unit_test_leap_SOURCES = tests/unit/test_leap.c
+tests_unit_test_leap_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_leap_LDADD = $(UNIT_LIBS)
+tests_unit_test_leapsrc_SOURCES = tests/unit/test_leapsrc.c
+tests_unit_test_leapsrc_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_leapsrc_LDADD = $(UNIT_LIBS)
+tests_unit_test_leapfetch_SOURCES = tests/unit/test_leapfetch.c
+tests_unit_test_leapfetch_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_leapfetch_LDADD = $(UNIT_LIBS)
+tests_unit_test_serveropt_SOURCES = tests/unit/test_serveropt.c
+tests_unit_test_serveropt_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_serveropt_LDADD = $(UNIT_LIBS)
+
+# Scratch directories of interrupted runs.
+clean-local: clean-unit-tmp
+clean-unit-tmp:
+	-rm -rf tests/unit/tmp-*
+.PHONY: clean-unit-tmp
 
 # ---- client helper: sample, gotime, shm, sock (core) and reply (client) ----
 CLIENT_UNIT_TESTS = tests/unit/test_sample tests/unit/test_gotime \

@@ -1,0 +1,46 @@
+# client-httpd.py PORT HANGPORT: HTTP answers that a WebNTP client must
+# refuse (for client-errors.test), and on HANGPORT a server that accepts
+# connections and never answers. Stops by itself after 120 s.
+import http.server, socket, sys, threading, time
+
+BODIES = {
+    "/text": (200, "text/plain", b"hello, world\n"),
+    "/nost": (200, "application/json", b'{"id":"x","leap":0}\n'),
+    "/big": (200, "application/json", b"[" + b"1," * 50000 + b"1]"),
+    "/404": (404, "text/plain", b"not found\n"),
+    "/500": (500, "text/plain", b"oops\n"),
+}
+
+class H(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_HEAD(self):
+        self.send_response(204)
+        self.end_headers()
+
+    def do_GET(self):
+        code, ctype, body = BODIES.get(self.path.split("?")[0],
+                                       (404, "text/plain", b"?\n"))
+        self.send_response(code)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *a):
+        pass
+
+def hang(port):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", port))
+    s.listen(16)
+    held = []
+    while True:
+        c, _ = s.accept()
+        held.append(c)
+
+srv = http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H)
+threading.Thread(target=srv.serve_forever, daemon=True).start()
+threading.Thread(target=hang, args=(int(sys.argv[2]),), daemon=True).start()
+time.sleep(120)
