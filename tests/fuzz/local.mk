@@ -1,7 +1,7 @@
 # tests/fuzz: libFuzzer harnesses for the parsers that read hostile input
 # (ts_parse, leap_parse, answer_id_set/answer_error).
 #  - `make check` runs each through replay.c: the committed seed corpus
-#    (tests/fuzz/corpus/<target>/) plus FUZZ_MUTATIONS (default 4000)
+#    (tests/fuzz/corpus/<target>/) plus FUZZ_MUTATIONS (default 20000)
 #    deterministic mutations, built like the rest of the tree (ASan/UBSan
 #    with --enable-sanitizers); no clang needed.
 #  - `make fuzz` builds the real fuzzers with clang -fsanitize=fuzzer,...;

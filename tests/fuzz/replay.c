@@ -3,7 +3,7 @@
  * exercises it with whatever compiler built the tree (under ASan/UBSan with
  * --enable-sanitizers). Feeds every file of the seed corpus
  * ($top_srcdir/tests/fuzz/corpus/<target>/, or the directories and files
- * given as arguments) and then FUZZ_MUTATIONS (default 4000) deterministic
+ * given as arguments) and then FUZZ_MUTATIONS (default 20000) deterministic
  * pseudo-random mutations of them through LLVMFuzzerTestOneInput. A broken
  * invariant aborts, which fails the test.
  */
@@ -210,7 +210,7 @@ main(int argc, char **argv)
 {
 	const char *top = getenv("top_srcdir"), *env;
 	char dir[4096];
-	unsigned long nmut = 4000;
+	unsigned long nmut = 20000;
 	uint8_t *buf;
 
 	if (argc > 1) {
