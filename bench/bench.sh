@@ -89,6 +89,20 @@ pctl() { sort -g | awk -v p="$1" '{a[NR]=$1} END {if (!NR) {print "nan"; exit} i
 
 # ---- servers ----
 
+# bench_lighttpd PORT FLAGS [CONF]: as web.sh's t_lighttpd (lighttpd.conf
+# from the environment, T_RESPONDER, T_WS_PORT), with another config.
+bench_lighttpd() {
+	local port=$1 flags=$2 conf=${3:-$top_srcdir/lighttpd/lighttpd.conf}
+
+	mkdir -p "$T_SOCKDIR/l$port"
+	WEBNTP_BIND=127.0.0.1 WEBNTP_PORT=$port WEBNTP_FCGI=$T_RESPONDER \
+	WEBNTP_FLAGS="${flags:- }" WEBNTP_WS_HOST=127.0.0.1 \
+	WEBNTP_WS_PORT=${T_WS_PORT:-1} WEBNTP_RUNDIR="$T_SOCKDIR/l$port" \
+	    "$LIGHTTPD" -D -f "$conf" >"$D/lighttpd-$port.log" 2>&1 &
+	t_bg $!
+	t_wait_port 127.0.0.1 "$port"
+}
+
 # lighttpd_cfg NAME PROCS [EXTRA]: lighttpd.conf as shipped, but with PROCS
 # responder processes (its only fixed setting) and EXTRA lines at the end.
 lighttpd_cfg() {
@@ -177,9 +191,9 @@ part_http() {
 	say "1. HTTP: lighttpd"
 	: >"$D/http.tsv"
 	pa=$(t_port)
-	T_RESPONDER=$FCGI t_lighttpd "$pa" "$FLAGS"
+	T_RESPONDER=$FCGI bench_lighttpd "$pa" "$FLAGS"
 	pb=$(t_port)
-	T_RESPONDER=$CHEAP t_lighttpd "$pb" " "
+	T_RESPONDER=$CHEAP bench_lighttpd "$pb" " "
 	ps=$(t_port)
 	lighttpd_static "$ps"
 	cmd "WEBNTP_BIND=127.0.0.1 WEBNTP_PORT=\$PORT WEBNTP_FCGI=\$FCGI WEBNTP_FLAGS='$FLAGS' WEBNTP_WS_HOST=127.0.0.1 WEBNTP_WS_PORT=\$WSPORT WEBNTP_RUNDIR=\$RUN lighttpd -D -f lighttpd/lighttpd.conf  # FCGI = src/responder/webntp.fcgi or bench/cheapest"
@@ -248,7 +262,7 @@ part_procs() {
 	declare -A P
 	for p in $PROCS_LIST; do
 		P[$p]=$(t_port)
-		T_RESPONDER=$FCGI t_lighttpd "${P[$p]}" "$FLAGS" "$(lighttpd_cfg procs$p "$p")"
+		T_RESPONDER=$FCGI bench_lighttpd "${P[$p]}" "$FLAGS" "$(lighttpd_cfg procs$p "$p")"
 		wrk -t2 -c32 -d1s "http://127.0.0.1:${P[$p]}$GET_PATH" >/dev/null 2>&1
 	done
 	for r in $(seq "$RUNS"); do
@@ -303,7 +317,7 @@ EOF
 	chmod +x "$wrap"
 	port=$(t_port)
 	conf=$(lighttpd_cfg cg-$name 1)
-	T_RESPONDER=$wrap t_lighttpd "$port" "$FLAGS" "$conf"
+	T_RESPONDER=$wrap bench_lighttpd "$port" "$FLAGS" "$conf"
 	# One connection, N_CG keep-alive requests (curl's URL globbing).
 	if [ "$method" = HEAD ]; then
 		curl -s -I -o /dev/null "http://127.0.0.1:$port/.well-known/time?[1-$N_CG]"
@@ -379,7 +393,7 @@ part_ws() {
 	w=$(t_port)
 	sidecar "$w"
 	pl=$(t_port)
-	T_WS_PORT=$w T_RESPONDER=$FCGI t_lighttpd "$pl" "$FLAGS"
+	T_WS_PORT=$w T_RESPONDER=$FCGI bench_lighttpd "$pl" "$FLAGS"
 	pa=$(t_port)
 	T_WS_PORT=$w T_RESPONDER=$FCGI t_apache "$pa" "$FLAGS"
 	for r in $(seq "$RUNS"); do
@@ -464,13 +478,13 @@ serve_pair() {
 		if [ -n "${3:-}" ]; then
 			# lighttpd too: htpdate reads lighttpd's Date header.
 			LD_PRELOAD=$FAKETIME_LIB FAKETIME=$2 FAKETIME_DONT_FAKE_MONOTONIC=1 \
-			T_WS_PORT=$WP T_RESPONDER=$FCGI t_lighttpd "$HP" "$FLAGS" "$conf"
+			T_WS_PORT=$WP T_RESPONDER=$FCGI bench_lighttpd "$HP" "$FLAGS" "$conf"
 		else
-			T_WS_PORT=$WP T_RESPONDER=$FCGI t_lighttpd "$HP" "$FLAGS" "$conf"
+			T_WS_PORT=$WP T_RESPONDER=$FCGI bench_lighttpd "$HP" "$FLAGS" "$conf"
 		fi
 	else
 		sidecar "$WP"
-		T_WS_PORT=$WP T_RESPONDER=$FCGI t_lighttpd "$HP" "$FLAGS"
+		T_WS_PORT=$WP T_RESPONDER=$FCGI bench_lighttpd "$HP" "$FLAGS"
 	fi
 }
 
