@@ -751,6 +751,22 @@ cdf() {
 	    sort -g | awk '{a[NR] = $1} END {for (i = 1; i <= NR; i++) print a[i], i / NR}'
 }
 
+# Line style per series: http blues, ws oranges, htpdate dashed greens,
+# chrony thick black.
+style() {
+	case $1 in
+	http-p1) echo "lw 2 lc rgb '#9ecae1'" ;;
+	http-p4) echo "lw 2 lc rgb '#4292c6'" ;;
+	http-p8) echo "lw 2 lc rgb '#08306b'" ;;
+	ws-p1) echo "lw 2 lc rgb '#fdae6b'" ;;
+	ws-p4) echo "lw 2 lc rgb '#f16913'" ;;
+	ws-p8) echo "lw 2 lc rgb '#7f2704'" ;;
+	htpdate) echo "lw 2 dt 2 lc rgb '#74c476'" ;;
+	htpdate-p8) echo "lw 2 dt 2 lc rgb '#006d2c'" ;;
+	*) echo "lw 3 lc rgb 'black'" ;;
+	esac
+}
+
 plots() {
 	local name s bias plot
 	for name in sym asym; do
@@ -761,7 +777,7 @@ plots() {
 		for s in http-p1 http-p4 http-p8 ws-p1 ws-p4 ws-p8 htpdate htpdate-p8 chrony; do
 			cdf "$D/wan-$name.tsv" $s "$(awk -v a="$(truth $s)" -v b="$bias" 'BEGIN {print a + b}')" >"$D/cdf-$name-$s.dat"
 			[ -s "$D/cdf-$name-$s.dat" ] || continue
-			plot="$plot${plot:+, }'$D/cdf-$name-$s.dat' using 1:2 with steps lw 2 title '$s'"
+			plot="$plot${plot:+, }'$D/cdf-$name-$s.dat' using 1:2 with steps $(style $s) title '$s'"
 		done
 		gnuplot <<EOF
 set terminal pngcairo size 900,560 font ",10"
