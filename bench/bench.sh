@@ -730,15 +730,25 @@ report_wan() {
 			for k in 4 8; do
 				estim "$D/wan-$name.tsv" $pr $k "$(awk -v a="$WAN_SHIFT" -v b="$bias" 'BEGIN {print a + b}')" >"$D/est-$name-$pr-$k"
 				x="| $pr | $k |"
+				local best= bv= m
 				for e in orig min medhalf; do
-					x="$x $(awk -v e=$e '$1==e {v = $2 * 1e3; print v < 0 ? -v : v}' "$D/est-$name-$pr-$k" | median | xargs printf '%.3f') / $(awk -v e=$e '$1==e {v = $2 * 1e3; print v < 0 ? -v : v}' "$D/est-$name-$pr-$k" | pctl 95 | xargs printf '%.3f') |"
+					m=$(awk -v e=$e '$1==e {v = $2 * 1e3; print v < 0 ? -v : v}' "$D/est-$name-$pr-$k" | median | xargs printf '%.3f')
+					x="$x $m / $(awk -v e=$e '$1==e {v = $2 * 1e3; print v < 0 ? -v : v}' "$D/est-$name-$pr-$k" | pctl 95 | xargs printf '%.3f') |"
+					if [ -z "$bv" ] || awk -v a="$m" -v b="$bv" 'BEGIN {exit !(a < b)}'; then
+						best=$e bv=$m
+					fi
 				done
+				EST_BEST[$best]=$(( ${EST_BEST[$best]:-0} + 1 ))
 				md "$x $(grep -c '^orig' "$D/est-$name-$pr-$k") |"
 			done
 		done
 		md "" "![$name](wan-$name.png)" ""
 	done
+	md "Lowest median error among the three estimators, over every row above: original" \
+	   "${EST_BEST[orig]:-0}, minimum delay ${EST_BEST[min]:-0}, median of the lowest-delay half" \
+	   "${EST_BEST[medhalf]:-0}." ""
 }
+declare -A EST_BEST
 
 # us -> ms with 3 decimals.
 ums() { awk -v v="$1" 'BEGIN {printf "%.3f", v / 1000}'; }
