@@ -4,7 +4,7 @@
 #   bench/web-latency.sh BUILD_DIR [apache|lighttpd|apache-procs=N]...
 # BUILD_DIR is a configured build tree (better without sanitizers). Each
 # server is warmed up (2 s bursts until every webntp.fcgi process it will
-# keep is running, 20 s at most), then `wrk -t2 -c32 -d10s --latency` runs
+# keep is running, 20 s at most, and one more), then `wrk -t2 -c32 -d10s --latency` runs
 # three times; prints p50, p99 and req/s of each run and their medians.
 set -u
 top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
@@ -45,6 +45,8 @@ bench() {
 		wrk -t2 -c32 -d2s "$url" >/dev/null
 		[ "$(pgrep -fc "^$T_RESPONDER ")" -ge "$procs" ] && break
 	done
+	# The newest processes hold their first request for -start-delay.
+	wrk -t2 -c32 -d2s "$url" >/dev/null
 	echo "$what: $(pgrep -fc "^$T_RESPONDER ") webntp.fcgi processes after warm-up"
 	for i in 1 2 3; do
 		out=$(wrk -t2 -c32 -d10s --latency "$url")

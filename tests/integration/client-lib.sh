@@ -69,6 +69,7 @@ c_lighttpd() {
 
 	mkdir -p "$run" "$C_SOCKDIR/l$port"
 	cat >"$run.conf" <<CONF
+server.modules += ( "mod_proxy", "mod_fastcgi" )
 server.bind = "127.0.0.1"
 server.port = $port
 server.document-root = "$run"
