@@ -232,7 +232,7 @@ report_http() {
 			done
 		done
 	done
-	md ""
+	md "" "![http](http.png)" ""
 }
 
 # One table row: medians of each implementation and the ratio of medians.
@@ -523,7 +523,7 @@ report_loop() {
 		read -r -a s <<<"$(absstat "$D/loop.tsv" $p)"
 		md "| $p | $(awk -v p=$p '$1==p && NF >= 2 {print $2 * 1e6}' "$D/loop.tsv" | median | xargs printf '%.1f') | ${s[0]} | ${s[1]} | $(awk -v p=$p '$1==p && NF >= 3 {print $3 * 1e6}' "$D/loop.tsv" | median | xargs printf '%.1f') | ${s[2]} |"
 	done
-	md ""
+	md "" "![loopback](loopback.png)" ""
 }
 
 part_fake() {
