@@ -28,8 +28,8 @@ OUT=${BENCH_OUT:-$top_srcdir/bench/results}
 N_LOOP=${BENCH_LOOP:-100}	# client runs per protocol, loopback
 N_FAKE=${BENCH_FAKE:-30}
 N_P1=${BENCH_P1:-120}		# WAN: -p 1 runs per protocol (and estimators)
-N_P4=${BENCH_P4:-12}
-N_P8=${BENCH_P8:-8}
+N_P4=${BENCH_P4:-16}
+N_P8=${BENCH_P8:-12}
 N_HTP=${BENCH_HTP:-12}
 N_CHRONY=${BENCH_CHRONY:-20}
 
