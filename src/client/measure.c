@@ -101,5 +101,9 @@ measure_server(const char *url, const struct client_opt *o,
 	r->ok = true;
 	return;
 fail:
-	snprintf(r->error, sizeof(r->error), "%s", e.msg);
+	/* Messages may quote the server's bytes: keep them on one line. */
+	for (i = 0; e.msg[i] != '\0' && (size_t)i < sizeof(r->error) - 1; i++)
+		r->error[i] = (unsigned char)e.msg[i] < 0x20 ||
+		    e.msg[i] == 0x7f ? '?' : e.msg[i];
+	r->error[i] = '\0';
 }

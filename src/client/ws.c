@@ -51,11 +51,14 @@ ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
     void *in, size_t len)
 {
 	/* One context per server: its user pointer is the server's state. */
-	struct ws *w = lws_context_user(lws_get_context(wsi));
+	struct ws *w = wsi != NULL ? lws_context_user(lws_get_context(wsi)) :
+	    NULL;
 	unsigned char buf[LWS_PRE + TS_TEXT_MAX];
 	size_t n;
 	int code;
 
+	if (w == NULL)
+		return 0;
 	switch (reason) {
 	case LWS_CALLBACK_OPENSSL_LOAD_EXTRA_CLIENT_VERIFY_CERTS:
 		SSL_CTX_set_default_verify_paths(user);
@@ -116,7 +119,8 @@ ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		if (w->state != WS_CLOSING)
 			err_set(&w->e, "the server closed the connection "
 			    "(%d%s%.*s)", code, len > 2 ? " " : "",
-			    len > 2 ? (int)(len - 2) : 0, (const char *)in + 2);
+			    len > 2 ? (int)(len - 2) : 0,
+			    len > 2 ? (const char *)in + 2 : "");
 		return 0;
 	case LWS_CALLBACK_CLIENT_CLOSED:
 		err_set(&w->e, "the connection was closed");

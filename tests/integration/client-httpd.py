@@ -6,6 +6,7 @@ import http.server, socket, sys, threading, time
 BODIES = {
     "/text": (200, "text/plain", b"hello, world\n"),
     "/nost": (200, "application/json", b'{"id":"x","leap":0}\n'),
+    "/ctl": (200, "application/json", b"\x1b[31mhello\nworld\x07\n"),
     "/big": (200, "application/json", b"[" + b"1," * 50000 + b"1]"),
     "/404": (404, "text/plain", b"not found\n"),
     "/500": (500, "text/plain", b"oops\n"),
