@@ -61,32 +61,11 @@ c_ws_faketime() {
 	t_wait_port 127.0.0.1 "$1"
 }
 
-# c_lighttpd PORT WSPORT [EXTRA]: lighttpd with a config written the way an
-# admin would: its own settings, the var.webntp_* settings, EXTRA lines,
-# then `include` of the shipped lighttpd/webntp.conf.
+# c_lighttpd PORT WSPORT [EXTRA]: web.sh's admin-style lighttpd (the shipped
+# webntp.conf included), the server flags of the client tests, EXTRA lines,
+# and WebSocket upgrades to the sidecar on WSPORT.
 c_lighttpd() {
-	local port=$1 wsport=$2 extra=${3:-} run="$T_DIR/lighttpd-$1"
-
-	mkdir -p "$run" "$C_SOCKDIR/l$port"
-	cat >"$run.conf" <<CONF
-server.modules += ( "mod_proxy", "mod_fastcgi" )
-server.bind = "127.0.0.1"
-server.port = $port
-server.document-root = "$run"
-server.pid-file = "$run/lighttpd.pid"
-server.errorlog = "$run/error.log"
-var.webntp_fcgi = "$WEBNTP_FCGI"
-var.webntp_flags = "${C_SERVER_FLAGS[*]}"
-var.webntp_ws_host = "127.0.0.1"
-var.webntp_ws_port = $wsport
-var.webntp_rundir = "$C_SOCKDIR/l$port"
-var.webntp_procs = 1
-$extra
-include "$top_srcdir/lighttpd/webntp.conf"
-CONF
-	"$LIGHTTPD" -D -f "$run.conf" >"$run.log" 2>&1 &
-	t_bg $!
-	t_wait_port 127.0.0.1 "$port"
+	T_WS_PORT=$2 t_lighttpd_admin "$1" "${C_SERVER_FLAGS[*]}" "${3:-}"
 }
 
 # c_lighttpd_faketime PORT WSPORT SHIFT: lighttpd (not faked) with the

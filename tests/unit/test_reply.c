@@ -6,6 +6,7 @@
 
 #include <check.h>
 #include <stdlib.h>
+#include "unit.h"
 
 static const struct {
 	const char	*body;
@@ -71,15 +72,9 @@ main(void)
 {
 	Suite *s = suite_create("reply");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_parse, 0,
 	    (int)(sizeof(cases) / sizeof(cases[0])));
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

@@ -7,6 +7,7 @@
 
 #include <check.h>
 #include <stdlib.h>
+#include "unit.h"
 
 #define NS	INT64_C(1000000000)
 
@@ -152,8 +153,6 @@ main(void)
 {
 	Suite *s = suite_create("sample");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_make, 0, N(make_cases));
 	tcase_add_loop_test(tc, test_combine, 0, N(combine_cases));
@@ -161,9 +160,5 @@ main(void)
 	tcase_add_loop_test(tc, test_best, 0, N(best_cases));
 	tcase_add_loop_test(tc, test_leap, 0, N(leap_cases));
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

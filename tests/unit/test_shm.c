@@ -8,6 +8,7 @@
 #include <check.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include "unit.h"
 
 START_TEST(test_write)
 {
@@ -104,17 +105,11 @@ main(void)
 {
 	Suite *s = suite_create("shm");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_write);
 	tcase_add_loop_test(tc, test_precision, 0,
 	    (int)(sizeof(prec_cases) / sizeof(prec_cases[0])));
 	tcase_add_test(tc, test_attach);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }
