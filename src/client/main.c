@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "client.h"
+#include "serveropt.h"
 #include "ts.h"
 
 /* The -shm/-sock period: 59 s plus a random [0, 2 s). */
@@ -49,21 +50,6 @@ main_bad(const char *msg)
 {
 	fprintf(stderr, "%s: %s\n", CLIENT_NAME, msg);
 	exit(2);
-}
-
-/* A decimal integer in [lo, hi], whole string. */
-static int
-main_int(const char *s, long lo, long hi, long *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
 }
 
 static bool
@@ -153,7 +139,7 @@ main_parse(int argc, char **argv, struct client_opt *o)
 			main_bad(msg);
 		}
 		if (IS("p")) {
-			if (main_int(val, 1, SAMPLE_MAX, &v) == -1) {
+			if (serveropt_number(val, 1, SAMPLE_MAX, &v) == -1) {
 				snprintf(msg, sizeof(msg), "invalid -p \"%s\": "
 				    "not a number of samples in 1..%d", val,
 				    SAMPLE_MAX);
@@ -175,7 +161,7 @@ main_parse(int argc, char **argv, struct client_opt *o)
 				main_bad(e.msg);
 			o->cacert = val;
 		} else if (IS("shm")) {
-			if (main_int(val, 0, 255, &v) == -1) {
+			if (serveropt_number(val, 0, 255, &v) == -1) {
 				snprintf(msg, sizeof(msg), "invalid -shm "
 				    "\"%s\": not a unit in 0..255", val);
 				main_bad(msg);

@@ -96,25 +96,10 @@ serve_find_lighttpd(char *buf, size_t cap)
 static int
 serve_addr(const char *addr, char *host, size_t cap, char *port, size_t pcap)
 {
-	const char *colon = strrchr(addr, ':'), *h = addr;
-	size_t hl;
-	char *end;
 	long p;
 
-	if (colon == NULL)
+	if (serveropt_hostport(addr, host, cap, &p) != 0)
 		return -1;
-	hl = (size_t)(colon - addr);
-	if (hl >= 2 && addr[0] == '[' && addr[hl - 1] == ']') {
-		h++;
-		hl -= 2;
-	}
-	if (hl >= cap)
-		return -1;
-	p = strtol(colon + 1, &end, 10);
-	if (colon[1] == '\0' || *end != '\0' || p < 1 || p > 65535)
-		return -1;
-	memcpy(host, h, hl);
-	host[hl] = '\0';
 	if (host[0] == '\0')
 		snprintf(host, cap, "0.0.0.0");
 	snprintf(port, pcap, "%ld", p);

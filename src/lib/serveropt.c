@@ -171,6 +171,49 @@ serveropt_usage(FILE *f, const char *synopsis,
 	}
 }
 
+int
+serveropt_number(const char *s, long lo, long hi, long *out)
+{
+	long v = 0;
+
+	if (*s == '\0')
+		return -1;
+	for (; *s != '\0'; s++) {
+		/* v <= hi / 10 bounds v * 10 + 9 by hi + 9: no overflow. */
+		if (*s < '0' || *s > '9' || v > hi / 10)
+			return -1;
+		v = v * 10 + (*s - '0');
+		if (v > hi)
+			return -1;
+	}
+	if (v < lo)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int
+serveropt_hostport(const char *s, char *host, size_t cap, long *port)
+{
+	const char *colon = strrchr(s, ':'), *h = s;
+	size_t hl;
+
+	if (colon == NULL ||
+	    serveropt_number(colon + 1, 1, 65535, port) != 0)
+		return -1;
+	hl = (size_t)(colon - s);
+	if (hl >= 2 && s[0] == '[' && s[hl - 1] == ']') {
+		h++;
+		hl -= 2;
+	}
+	if (hl >= cap || memchr(h, '[', hl) != NULL ||
+	    memchr(h, ']', hl) != NULL)
+		return -1;
+	memcpy(host, h, hl);
+	host[hl] = '\0';
+	return 0;
+}
+
 void
 serveropt_leap_config(const struct serveropt *o, struct leapsrc_config *lc,
     leapsrc_log_fn *log, void *log_ctx)

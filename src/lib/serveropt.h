@@ -48,6 +48,13 @@ enum serveropt_result serveropt_parse(struct serveropt *o, int argc,
 	    int *optind, struct err *e);
 void	serveropt_usage(FILE *f, const char *synopsis,
 	    const struct serveropt_flag *flags, size_t nflags);
+/* A flag's whole-number value: decimal digits only (no sign, no blanks),
+ * in [lo, hi] (hi below LONG_MAX - 9). 0, or -1 when it is not. */
+int	serveropt_number(const char *s, long lo, long hi, long *out);
+/* Split "HOST:PORT" or "[HOST]:PORT" (IPv6) into host (cap bytes, may come
+ * out empty: the caller decides) and a port in 1..65535. -1 when malformed:
+ * no colon, a bad port, a host too long or with a stray bracket. */
+int	serveropt_hostport(const char *s, char *host, size_t cap, long *port);
 /* The leapsrc configuration these flags describe. */
 void	serveropt_leap_config(const struct serveropt *o,
 	    struct leapsrc_config *lc, leapsrc_log_fn *log, void *log_ctx);

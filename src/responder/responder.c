@@ -252,21 +252,6 @@ responder_fcgi(struct responder *r, long delay_ms)
 	return 0;
 }
 
-static int
-responder_parse_ms(const char *s, long *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < 0 ||
-	    v > RESPONDER_DELAY_MAX_MS)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 /*
  * lighttpd splits bin-path on every space, so "webntp.fcgi " + flags hands
  * us empty arguments: drop them.
@@ -311,7 +296,8 @@ main(int argc, char **argv)
 		break;
 	}
 	if (responder_start_delay != NULL &&
-	    responder_parse_ms(responder_start_delay, &delay_ms) != 0) {
+	    serveropt_number(responder_start_delay, 0, RESPONDER_DELAY_MAX_MS,
+	    &delay_ms) != 0) {
 		fprintf(stderr, "%s: invalid -start-delay \"%s\": not a number "
 		    "of milliseconds from 0 to %d\n", RESPONDER_NAME,
 		    responder_start_delay, RESPONDER_DELAY_MAX_MS);

@@ -788,39 +788,17 @@ sidecar_bind(struct sidecar *sc, struct err *e)
 	} else {
 		struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
 		    .ai_flags = AI_PASSIVE | AI_NUMERICSERV }, *res;
-		char host[256], *end;
-		const char *colon, *port;
-		size_t hl;
+		char host[256], port[8];
 		long pn;
 		int rc;
 
-		colon = strrchr(a, ':');
-		if (colon == NULL) {
+		if (serveropt_hostport(a, host, sizeof(host), &pn) != 0 ||
+		    host[0] == '\0') {
 			err_set(e, "invalid -listen \"%s\": not HOST:PORT, "
 			    "[IPV6]:PORT or unix:PATH", a);
 			return 2;
 		}
-		port = colon + 1;
-		errno = 0;
-		pn = strtol(port, &end, 10);
-		if (*port == '\0' || *end != '\0' || errno != 0 || pn < 1 ||
-		    pn > 65535) {
-			err_set(e, "invalid -listen \"%s\": bad port", a);
-			return 2;
-		}
-		hl = (size_t)(colon - a);
-		if (hl >= 2 && a[0] == '[' && a[hl - 1] == ']') {
-			a++;
-			hl -= 2;
-		}
-		if (hl == 0 || hl >= sizeof(host) || memchr(a, '[', hl) ||
-		    memchr(a, ']', hl)) {
-			err_set(e, "invalid -listen \"%s\": bad host",
-			    sc->listen);
-			return 2;
-		}
-		memcpy(host, a, hl);
-		host[hl] = '\0';
+		snprintf(port, sizeof(port), "%ld", pn);
 		if ((rc = getaddrinfo(host, port, &hints, &res)) != 0) {
 			err_set(e, "invalid -listen \"%s\": %s", sc->listen,
 			    gai_strerror(rc));
@@ -914,12 +892,7 @@ main(int argc, char **argv)
 	if (sc.listen == NULL)
 		sc.listen = SIDECAR_LISTEN;
 	if (sc.idle != NULL) {
-		char *end;
-
-		errno = 0;
-		idle = strtol(sc.idle, &end, 10);
-		if (sc.idle[0] < '0' || sc.idle[0] > '9' || *end != '\0' ||
-		    errno != 0 || idle < 1 || idle > 86400 * 365) {
+		if (serveropt_number(sc.idle, 1, 86400 * 365, &idle) != 0) {
 			fprintf(stderr, "%s: invalid -idle-timeout \"%s\": not "
 			    "a whole number of seconds from 1 on\n",
 			    SIDECAR_NAME, sc.idle);

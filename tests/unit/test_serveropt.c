@@ -196,6 +196,77 @@ log_nothing(void *ctx, const char *msg)
 {
 }
 
+/* serveropt_number and serveropt_hostport: the values of numeric flags. */
+static const struct {
+	const char	*s;
+	long		 lo, hi;
+	int		 rc;
+	long		 want;
+} numbers[] = {
+	{ "0", 0, 10, 0, 0 },
+	{ "10", 0, 10, 0, 10 },
+	{ "11", 0, 10, -1, 0 },
+	{ "9", 1, 8, -1, 0 },
+	{ "100", 0, 99, -1, 0 },
+	{ "0", 1, 10, -1, 0 },
+	{ "007", 0, 10, 0, 7 },
+	{ "", 0, 10, -1, 0 },
+	{ "-5", 0, 10, -1, 0 },
+	{ "+5", 0, 10, -1, 0 },
+	{ " 5", 0, 10, -1, 0 },
+	{ "5 ", 0, 10, -1, 0 },
+	{ "1.5", 0, 10, -1, 0 },
+	{ "0x10", 0, 100, -1, 0 },
+	{ "31536000", 1, 31536000, 0, 31536000 },
+	{ "99999999999999999999999", 1, 65535, -1, 0 },
+};
+
+START_TEST(test_number)
+{
+	long v = -1;
+
+	ck_assert_int_eq(serveropt_number(numbers[_i].s, numbers[_i].lo,
+	    numbers[_i].hi, &v), numbers[_i].rc);
+	if (numbers[_i].rc == 0)
+		ck_assert_int_eq(v, numbers[_i].want);
+}
+END_TEST
+
+static const struct {
+	const char	*s;
+	int		 rc;
+	const char	*host;
+	long		 port;
+} hostports[] = {
+	{ "127.0.0.1:8081", 0, "127.0.0.1", 8081 },
+	{ "[::1]:443", 0, "::1", 443 },
+	{ ":80", 0, "", 80 },
+	{ "localhost:65535", 0, "localhost", 65535 },
+	{ "127.0.0.1", -1 },
+	{ "127.0.0.1:", -1 },
+	{ "127.0.0.1:0", -1 },
+	{ "127.0.0.1:65536", -1 },
+	{ "127.0.0.1:80x", -1 },
+	{ "127.0.0.1:+80", -1 },
+	{ "[::1:8081", -1 },
+	{ "::1]:8081", -1 },
+	{ "0123456789012345678901234567890123456789:1", -1 },	/* > cap */
+};
+
+START_TEST(test_hostport)
+{
+	char host[32];
+	long port = -1;
+
+	ck_assert_int_eq(serveropt_hostport(hostports[_i].s, host,
+	    sizeof(host), &port), hostports[_i].rc);
+	if (hostports[_i].rc == 0) {
+		ck_assert_str_eq(host, hostports[_i].host);
+		ck_assert_int_eq(port, hostports[_i].port);
+	}
+}
+END_TEST
+
 START_TEST(test_leap_config)
 {
 	struct serveropt o = {
@@ -224,6 +295,8 @@ serveropt_suite(void)
 	tcase_add_test(tc, test_no_positional);
 	tcase_add_test(tc, test_usage);
 	tcase_add_test(tc, test_leap_config);
+	tcase_add_loop_test(tc, test_number, 0, NITEMS(numbers));
+	tcase_add_loop_test(tc, test_hostport, 0, NITEMS(hostports));
 	suite_add_tcase(s, tc);
 	return s;
 }
