@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,9 +45,16 @@
 
 #define nitems(a)		(sizeof(a) / sizeof((a)[0]))
 
+#define RESPONDER_HOST_MAX	256	/* longest Host whose escape is kept */
+
 struct responder {
 	struct serveropt	 opt;
 	struct leapsrc		*leap;
+	/* A process answers the same Host over and over: its JSON escape
+	 * (jansson, a tenth of a request's instructions) is kept. */
+	size_t			 host_len;
+	char			 host[RESPONDER_HOST_MAX];
+	struct answer_id	 id;		/* id.len 0: nothing kept yet */
 };
 
 static const char *responder_start_delay;
@@ -127,7 +135,6 @@ responder_handle(struct responder *r, char **env, struct responder_out *o)
 {
 	const char *method, *query, *host;
 	struct timespec it = { 0, 0 }, st, now;
-	struct answer_id id;
 	struct leap_info li;
 	struct err e = { .msg = "" };
 	char body[ANSWER_MAX], ts[TS_TEXT_MAX];
@@ -176,16 +183,24 @@ responder_handle(struct responder *r, char **env, struct responder_out *o)
 		host = FCGX_GetParam("SERVER_NAME", env);
 	if (host == NULL)
 		host = "";
-	if (answer_id_set(&id, host, strlen(host), &e) != 0) {
-		responder_error(r, o, "400 Bad Request", NULL, e.msg);
-		return;
+	n = strlen(host);
+	if (r->id.len == 0 || n != r->host_len ||
+	    memcmp(host, r->host, n) != 0) {
+		if (answer_id_set(&r->id, host, n, &e) != 0) {
+			responder_error(r, o, "400 Bad Request", NULL, e.msg);
+			return;
+		}
+		/* A Host too long to keep is escaped again next time. */
+		r->host_len = n < sizeof(r->host) ? n : SIZE_MAX;
+		if (n < sizeof(r->host))
+			memcpy(r->host, host, n);
 	}
 	ts_now(&now);
 	leapsrc_lookup(r->leap, &now, &li);
 
 	responder_head(r, o, "200 OK");
 	ts_now(&st);
-	n = answer_format(body, &id, &it, &st, &li);
+	n = answer_format(body, &r->id, &it, &st, &li);
 	responder_body(o, body, n);
 }
 

@@ -186,6 +186,16 @@ t_check_responder() {
 	t_check_answer "$n GET /foo/bar?1" "127.0.0.1:$port" 1.000000
 	T_BEFORE=$(t_now); t_http -H 'Host: time.example:8443' "$u/.well-known/time?-1.5"; T_AFTER=$(t_now)
 	t_check_answer "$n GET with a Host" "time.example:8443" -1.500000
+	# Each process keeps the escape of the last Host it saw (and not one
+	# longer than 255 bytes): whatever the order, an answer names its own.
+	local h long
+	long=$(printf 'h%.0s' $(seq 50)); long="$long.$long.$long.$long.$long.$long"
+	for h in a.example "127.0.0.1:$port" a.example "$long" "$long" \
+	    b.example a.example; do
+		t_http -H "Host: $h" "$u/?1"
+		t_eq "$n GET with Host ${h:0:20} (${#h} bytes): id" "\"$h\"" \
+		    "$(sed -n 's/^{"id":\("[^"]*"\),.*/\1/p' "$T_DIR/b")"
+	done
 
 	t_http -I "$u/.well-known/time"
 	t_eq "$n HEAD: status" 204 "$T_STATUS"
