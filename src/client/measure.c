@@ -10,6 +10,7 @@
 #include <sys/random.h>
 
 #include "client.h"
+#include "esc.h"
 #include "ts.h"
 
 int64_t
@@ -102,8 +103,5 @@ measure_server(const char *url, const struct client_opt *o,
 	return;
 fail:
 	/* Messages may quote the server's bytes: keep them on one line. */
-	for (i = 0; e.msg[i] != '\0' && (size_t)i < sizeof(r->error) - 1; i++)
-		r->error[i] = (unsigned char)e.msg[i] < 0x20 ||
-		    e.msg[i] == 0x7f ? '?' : e.msg[i];
-	r->error[i] = '\0';
+	esc_text(r->error, sizeof(r->error), e.msg, strlen(e.msg));
 }

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "answer.h"
+#include "esc.h"
 
 int
 answer_id_set(struct answer_id *id, const char *host, size_t len,
@@ -71,16 +72,6 @@ answer_format(char *buf, const struct answer_id *id,
 	return (size_t)(p - buf);
 }
 
-/* The longest prefix of msg, at most len bytes, that ends between two
- * UTF-8 characters. */
-static size_t
-answer_cut(const char *msg, size_t len)
-{
-	while (len > 0 && ((unsigned char)msg[len] & 0xc0) == 0x80)
-		len--;
-	return len;
-}
-
 /* {"error":"<len bytes of msg>"} into buf; its length (> room when it did
  * not fit), or SIZE_MAX when jansson failed. */
 static size_t
@@ -115,7 +106,7 @@ answer_error(char *buf, size_t cap, const char *msg)
 	json_decref(s);
 	/* The JSON is longer than the message: no need to try more. */
 	if (len > room)
-		len = answer_cut(msg, room);
+		len = esc_utf8_prefix(msg, len, room);
 	n = answer_error_try(buf, room, msg, len);
 	if (n != SIZE_MAX && n > room) {
 		/* Escapes make the length of the JSON hard to foresee: search
@@ -125,12 +116,13 @@ answer_error(char *buf, size_t cap, const char *msg)
 		while (hi - lo > 1) {
 			mid = lo + (hi - lo) / 2;
 			if (answer_error_try(buf, room, msg,
-			    answer_cut(msg, mid)) <= room)
+			    esc_utf8_prefix(msg, len, mid)) <= room)
 				lo = mid;
 			else
 				hi = mid;
 		}
-		n = answer_error_try(buf, room, msg, answer_cut(msg, lo));
+		n = answer_error_try(buf, room, msg,
+		    esc_utf8_prefix(msg, len, lo));
 	}
 	if (n == SIZE_MAX || n > room)
 		return 0;

@@ -2,6 +2,8 @@
 noinst_LIBRARIES += src/lib/libwebntp.a
 src_lib_libwebntp_a_SOURCES = \
 	src/lib/err.c src/lib/err.h \
+	src/lib/esc.c src/lib/esc.h \
+	src/lib/ratelim.c src/lib/ratelim.h \
 	src/lib/ts.c src/lib/ts.h \
 	src/lib/answer.c src/lib/answer.h \
 	src/lib/leap.c src/lib/leap.h \

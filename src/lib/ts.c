@@ -12,7 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "esc.h"
 #include "ts.h"
+
+/* The input quoted in an error: "not a timestamp: \"<quote>\"" stays
+ * within a WebSocket close reason's 123 bytes. */
+#define TS_QUOTE_MAX	64
 
 static bool
 ts_isspace(char c)
@@ -84,11 +89,20 @@ ts_parse_fixed(const char *p, const char *end, struct timespec *out)
 	return 1;
 }
 
+/* The input as an error message quotes it: escaped (the bytes are a
+ * peer's), and short enough for a WebSocket close reason around it. */
+static const char *
+ts_quote(const char *s, size_t n, char *q)
+{
+	esc_text(q, TS_QUOTE_MAX, s, n);
+	return q;
+}
+
 int
 ts_parse(const char *s, size_t len, struct timespec *out, struct err *e)
 {
 	const char *p = s, *end = s + len;
-	char buf[TS_INPUT_MAX + 1], *stop;
+	char buf[TS_INPUT_MAX + 1], quoted[TS_QUOTE_MAX], *stop;
 	double d, ip, fp;
 	int64_t sec, nsec;
 	size_t n;
@@ -118,14 +132,15 @@ ts_parse(const char *s, size_t len, struct timespec *out, struct err *e)
 	if (r == 1)
 		return 0;
 	if (r < 0) {
-		err_set(e, "timestamp \"%.40s\" out of range (|t| > 2^40 s)", buf);
+		err_set(e, "timestamp \"%s\" out of range (|t| > 2^40 s)",
+		    ts_quote(buf, n, quoted));
 		return -1;
 	}
 
 	/* strtod also takes hex, "inf" and "nan": allow only what is finite
 	 * and made of number characters. */
 	if (strspn(buf, "0123456789+-.eE") != n) {
-		err_set(e, "not a timestamp: \"%.40s\"", buf);
+		err_set(e, "not a timestamp: \"%s\"", ts_quote(buf, n, quoted));
 		return -1;
 	}
 	/* A point needs a digit after it, as in the fixed form ("1." and
@@ -133,20 +148,22 @@ ts_parse(const char *s, size_t len, struct timespec *out, struct err *e)
 	 * float to strtod, as it is to Go's ParseFloat. */
 	for (const char *q = buf; (q = strchr(q, '.')) != NULL; q++) {
 		if (!ts_isdigit(q[1])) {
-			err_set(e, "not a timestamp: \"%.40s\"", buf);
+			err_set(e, "not a timestamp: \"%s\"",
+			    ts_quote(buf, n, quoted));
 			return -1;
 		}
 	}
 	d = strtod(buf, &stop);
 	if (stop == buf || *stop != '\0') {
-		err_set(e, "not a timestamp: \"%.40s\"", buf);
+		err_set(e, "not a timestamp: \"%s\"", ts_quote(buf, n, quoted));
 		return -1;
 	}
 	/* ERANGE alone is no reason: glibc sets it for subnormal results
 	 * ("1e-310"), which are as good a zero as "1e-400"; an overflow is
 	 * HUGE_VAL, caught as not finite. */
 	if (!isfinite(d) || fabs(d) > (double)TS_MAX_SEC) {
-		err_set(e, "timestamp \"%.40s\" out of range (|t| > 2^40 s)", buf);
+		err_set(e, "timestamp \"%s\" out of range (|t| > 2^40 s)",
+		    ts_quote(buf, n, quoted));
 		return -1;
 	}
 	fp = modf(fabs(d), &ip);

@@ -4,6 +4,8 @@
 # under $(top_builddir)/tests/unit/tmp-*.
 UNIT_TESTS = \
 	tests/unit/test_err \
+	tests/unit/test_esc \
+	tests/unit/test_ratelim \
 	tests/unit/test_ts \
 	tests/unit/test_answer \
 	tests/unit/test_leap \
@@ -24,6 +26,12 @@ UNIT_LIBS = $(WEBNTP_LIB_LIBS) $(CHECK_LIBS)
 tests_unit_test_err_SOURCES = tests/unit/test_err.c
 tests_unit_test_err_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_err_LDADD = $(UNIT_LIBS)
+tests_unit_test_esc_SOURCES = tests/unit/test_esc.c
+tests_unit_test_esc_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_esc_LDADD = $(UNIT_LIBS)
+tests_unit_test_ratelim_SOURCES = tests/unit/test_ratelim.c
+tests_unit_test_ratelim_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_ratelim_LDADD = $(UNIT_LIBS)
 tests_unit_test_ts_SOURCES = tests/unit/test_ts.c
 tests_unit_test_ts_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_ts_LDADD = $(UNIT_LIBS)

@@ -5,6 +5,7 @@
  */
 #include "ts.c"
 
+#include "esc.h"
 #include "unit.h"
 
 static const struct {
@@ -142,6 +143,53 @@ START_TEST(test_parse)
 		    parse_cases[_i].in, (long long)t.tv_sec, t.tv_nsec);
 		ck_assert_msg(e.msg[0] != '\0', "no error message");
 	}
+}
+END_TEST
+
+/* The error quotes the peer's bytes escaped and short: no newline or
+ * escape sequence reaches a log, and the message is valid UTF-8 that fits a
+ * WebSocket close reason (123 bytes), whatever the input. */
+static const struct {
+	const char	*in;
+	const char	*want;
+} quote_cases[] = {
+	{ "1\nFAKE LOG LINE", "not a timestamp: \"1\\nFAKE LOG LINE\"" },
+	{ "\x1b[2J", "not a timestamp: \"\\x1b[2J\"" },
+	{ "1\xc3", "not a timestamp: \"1\\xc3\"" },
+};
+
+START_TEST(test_parse_quote)
+{
+	struct timespec t;
+	struct err e = { .msg = "" };
+
+	ck_assert_int_eq(ts_parse(quote_cases[_i].in,
+	    strlen(quote_cases[_i].in), &t, &e), -1);
+	ck_assert_str_eq(e.msg, quote_cases[_i].want);
+}
+END_TEST
+
+START_TEST(test_parse_quote_long)
+{
+	char buf[TS_INPUT_MAX];
+	struct timespec t;
+	struct err e = { .msg = "" };
+	size_t n;
+
+	/* "1" then 127 times "é": the quote ends at a whole character. */
+	buf[0] = '1';
+	for (n = 1; n + 2 <= sizeof(buf); n += 2)
+		memcpy(buf + n, "\xc3\xa9", 2);
+	ck_assert_int_eq(ts_parse(buf, n, &t, &e), -1);
+	ck_assert_uint_le(strlen(e.msg), 123);
+	ck_assert_uint_eq(esc_utf8_prefix(e.msg, strlen(e.msg),
+	    strlen(e.msg) - 2), strlen(e.msg) - 2);	/* ends in ...\" */
+	ck_assert_ptr_nonnull(strstr(e.msg, "\xc3\xa9...\""));
+	for (n = 0; n < sizeof(buf); n++)
+		buf[n] = (char)(0x80 + n % 64);
+	err_clear(&e);
+	ck_assert_int_eq(ts_parse(buf, sizeof(buf), &t, &e), -1);
+	ck_assert_uint_le(strlen(e.msg), 123);
 }
 END_TEST
 
@@ -291,6 +339,8 @@ ts_suite(void)
 	tc = tcase_create("parse");
 	tcase_add_loop_test(tc, test_parse, 0, NITEMS(parse_cases));
 	tcase_add_test(tc, test_parse_long);
+	tcase_add_loop_test(tc, test_parse_quote, 0, NITEMS(quote_cases));
+	tcase_add_test(tc, test_parse_quote_long);
 	tcase_add_test(tc, test_roundtrip);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("arith");
