@@ -31,7 +31,8 @@ tests_fuzz_replay_answer_LDADD = $(WEBNTP_LIB_LIBS)
 # sanitizer runtime must not meet objects built by gcc with its own.
 CLANG = clang
 FUZZ_SECONDS = 60
-FUZZ_LIBSRC = $(top_srcdir)/src/lib/err.c $(top_srcdir)/src/lib/ts.c \
+FUZZ_LIBSRC = $(top_srcdir)/src/lib/err.c $(top_srcdir)/src/lib/esc.c \
+	$(top_srcdir)/src/lib/ts.c \
 	$(top_srcdir)/src/lib/answer.c $(top_srcdir)/src/lib/leap.c
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -I$(top_builddir) $(AM_CPPFLAGS) \
