@@ -4,10 +4,13 @@ CLIENT_TESTS = tests/integration/client-serve.test \
 	tests/integration/client-faketime.test \
 	tests/integration/client-errors.test \
 	tests/integration/client-tls.test \
-	tests/integration/client-chrony.test
+	tests/integration/client-chrony.test \
+	tests/integration/client-hostile.test \
+	tests/integration/client-user.test
 TESTS += $(CLIENT_TESTS)
 EXTRA_DIST += $(CLIENT_TESTS) tests/integration/client-lib.sh \
-	tests/integration/client-httpd.py tests/integration/client-shmread.py
+	tests/integration/client-httpd.py tests/integration/client-shmread.py \
+	tests/integration/client-wsd.py
 # What the client tests leave in the build tree (distcheck wants it gone).
 clean-local: client-clean-local
 client-clean-local:
