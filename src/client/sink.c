@@ -260,7 +260,7 @@ sock_sink_open(const struct client_opt *o, void **ctx, struct err *e)
 {
 	struct sock_ctx *c;
 	int sv[2];
-	pid_t pid;
+	pid_t pid, parent = getpid();
 
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		err_set(e, "out of memory");
@@ -289,8 +289,12 @@ sock_sink_open(const struct client_opt *o, void **ctx, struct err *e)
 	close(sv[0]);
 	c->relay = sv[1];
 	/* A parent gone (SIGKILL) leaves no one to send: stop too. */
-	if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 || getppid() == 1) {
-		err_setsys(e, "the -sock relay is gone");
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1) {
+		err_setsys(e, "prctl");
+		return -1;
+	}
+	if (getppid() != parent) {
+		err_set(e, "the -sock relay is gone");
 		return -1;
 	}
 	return 0;
