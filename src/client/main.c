@@ -36,7 +36,7 @@ main_usage(FILE *f)
 {
 	fprintf(f,
 "usage: webntp [-p samples] [-timeout s] [-cacert file] [-json]\n"
-"              [-shm unit | -sock path] URL...\n"
+"              [-shm unit | -sock path] [-user name] URL...\n"
 "       webntp -serve [host]:port [server flags]\n"
 "\n"
 "Query WebNTP servers (http://, https://, ws://, wss://) and print the\n"
