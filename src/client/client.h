@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "err.h"
@@ -19,6 +20,10 @@
 #define CLIENT_SUBPROTOCOL	"webntp.shogo82148.com"
 #define CLIENT_USER_AGENT	"webntp.shogo82148.com"
 #define CLIENT_BODY_MAX		4096	/* longer answers are errors */
+#define CLIENT_USER_DEFAULT	"nobody"	/* -user when started as root */
+/* A server's time may lie up to a century after the build (PROTOCOL.md
+ * section 5): 100 years of 365.25 days. */
+#define CLIENT_TIME_SPAN	(INT64_C(100) * 36525 * 864)
 
 /* Options, parsed and checked once at start (main.c). */
 struct client_opt {
@@ -28,6 +33,10 @@ struct client_opt {
 	bool		 json;
 	int		 shm_unit;	/* -1: none */
 	const char	*sock_path;	/* NULL: none */
+	const char	*user;		/* -user, or the default when root */
+	bool		 drop;		/* root now, user's uid/gid later */
+	uid_t		 uid;
+	gid_t		 gid;
 };
 
 /* One server's outcome in one round. */
@@ -71,6 +80,9 @@ extern const struct client_transport client_ws;
 /* reply.c: the JSON answer of section 2, bounded and checked. */
 int	reply_parse(const char *buf, size_t len, struct client_exchange *x,
 	    struct err *e);
+/* -1 with e set when st is before WEBNTP_BUILD_EPOCH or more than
+ * CLIENT_TIME_SPAN after it: that server's clock is wrong. */
+int	reply_check_time(const struct timespec *st, struct err *e);
 
 /* tls.c: -cacert, checked at start and added to a TLS context's store. */
 int	tls_check_cafile(const char *path, struct err *e);

@@ -4,30 +4,22 @@
  * the connection an untimed HEAD opened first (DNS, TCP and TLS are not in
  * the delay). GET the URL as given, as go-webntp does.
  *
- * NOTES: start is taken when libcurl reports the request header written and
- * end when it reports the first response header line, through
- * CURLOPT_DEBUGFUNCTION with CLOCK_REALTIME read in the callback: that is
- * go-webntp's WroteRequest / GotFirstResponseByte. Reading one
- * CLOCK_REALTIME before curl_easy_perform plus CURLINFO_PRETRANSFER_TIME_T
- * and CURLINFO_STARTTRANSFER_TIME_T was measured too and is worse: the
- * pretransfer mark is taken by libcurl's state machine after the send, at
- * microsecond resolution, against libcurl's own start. Against a local
- * lighttpd (same clock, so the true offset is 0), 20 runs of -p 4 each:
- * debug callback mean |offset| 11.8 us (max 45), info times 49.4 us (max 91).
- * CURLOPT_PREREQFUNCTION (before the request is built and sent) as start:
- * 27.2 us, all of it a bias (+27 us) from the time libcurl takes to send.
- * On loopback the server may answer before send() returns to us (the
- * woken server preempts the client): a few samples then show a delay of a
- * few microseconds and an offset of up to -0.1 ms. Falling back to the
- * prerequest time when the answer is already readable at "out" was tried
- * and did not measurably help (45 runs: 16.9/18.4 us against 19.6/14.5 us).
- * But a client descheduled between its send() and the debug callback reads
- * "out" late, by any amount: the delay shrinks below the true one, the
- * server's clock may fall outside [start, end], and that sample then wins
- * the minimum-delay filter (seen under load: offset off by 4 ms, delay
- * 16 us). So the prerequest time is kept too, and when "out" comes more
- * than HTTP_SEND_MAX_NS after it, the sample starts at the prerequest time:
- * an early start only widens the delay, which the filter and delay/2 bound.
+ * NOTES: start is read in CURLOPT_PREREQFUNCTION, which libcurl calls
+ * right before it builds and sends the request, and end when it reports
+ * the first response header line (CURLOPT_DEBUGFUNCTION), both with
+ * CLOCK_REALTIME read in the callback. start must come before the request
+ * can reach the server: then, on one clock, start <= st <= end and so
+ * |offset| <= delay/2 on every sample, the bound that the minimum-delay
+ * filter and any NTP daemon fed by -shm/-sock rely on. Until now start was
+ * go-webntp's WroteRequest, when libcurl reports the header written: that
+ * is after send() returned, and the woken server often answers before the
+ * client gets the CPU back. Against a local lighttpd under load that broke
+ * the bound on up to 30 of 40 samples (delay 5 us, offset -59 us; once
+ * delay 16 us, offset 4 ms). With the prerequest time it never breaks; the
+ * price is a positive bias of half the time libcurl takes to build and
+ * send the request (loopback, ASan build, busy machine, 5 runs of 40: mean
+ * offset +24 to +115 us), small against a network's delay and asymmetry.
+ * A kernel TX timestamp (SO_TIMESTAMPING) would remove it.
  */
 #include "config.h"
 
@@ -39,9 +31,6 @@
 #include "client.h"
 #include "ts.h"
 
-/* Longer than libcurl takes to write a request when not descheduled. */
-#define HTTP_SEND_MAX_NS	INT64_C(250000)
-
 struct http {
 	CURL		*curl;
 	const struct client_opt *opt;
@@ -50,7 +39,7 @@ struct http {
 	size_t		 len;
 	bool		 too_big;
 	bool		 got_pre, got_out, got_in;
-	struct timespec	 pre, out, in;
+	struct timespec	 pre, in;
 	char		 body[CLIENT_BODY_MAX];
 };
 
@@ -75,7 +64,6 @@ http_debug(CURL *c, curl_infotype type, char *p, size_t n, void *arg)
 	struct http *h = arg;
 
 	if (type == CURLINFO_HEADER_OUT && !h->got_out) {
-		ts_now(&h->out);
 		h->got_out = true;
 	} else if (type == CURLINFO_HEADER_IN && !h->got_in) {
 		ts_now(&h->in);
@@ -196,7 +184,6 @@ http_exchange(void *arg, struct client_exchange *x, struct err *e)
 {
 	struct http *h = arg;
 	long status = 0;
-	int64_t late;
 
 	if (http_perform(h, e) == -1)
 		return -1;
@@ -205,14 +192,11 @@ http_exchange(void *arg, struct client_exchange *x, struct err *e)
 		err_set(e, "HTTP status %ld", status);
 		return -1;
 	}
-	if (!h->got_out || !h->got_in) {
+	if (!h->got_pre || !h->got_out || !h->got_in) {
 		err_set(e, "no request or answer seen");
 		return -1;
 	}
-	x->start = h->out;
-	if (h->got_pre && ts_diff_ns(&h->out, &h->pre, &late) == 0 &&
-	    late > HTTP_SEND_MAX_NS)
-		x->start = h->pre;
+	x->start = h->pre;
 	x->end = h->in;
 	return reply_parse(h->body, h->len, x, e);
 }

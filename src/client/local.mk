@@ -15,3 +15,41 @@ src_client_webntp_SOURCES = \
 src_client_webntp_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(CURL_CFLAGS) \
 	$(LWS_CFLAGS) $(SSL_CFLAGS)
 src_client_webntp_LDADD = $(WEBNTP_LIB_LIBS) $(LWS_LIBS) $(SSL_LIBS)
+
+# The answer parser's fuzz harness (tests/fuzz/fuzz_reply.c: a hostile
+# server's JSON), replayed over tests/fuzz/corpus/reply by tests/fuzz's
+# replay.c in `make check` (ASan with --enable-sanitizers); `make fuzz`
+# builds the libFuzzer binary, `make fuzz-run` runs it FUZZ_SECONDS.
+if ENABLE_CLIENT
+check_PROGRAMS += tests/fuzz/replay_reply
+TESTS += tests/fuzz/replay_reply
+endif
+tests_fuzz_replay_reply_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_reply.c \
+	src/client/reply.c
+tests_fuzz_replay_reply_CPPFLAGS = $(AM_CPPFLAGS) \
+	-I$(top_srcdir)/src/client -I$(top_srcdir)/tests/fuzz
+tests_fuzz_replay_reply_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) \
+	-DREPLAY_TOP_SRCDIR='"$(abs_top_srcdir)"' -DREPLAY_TARGET='"reply"'
+tests_fuzz_replay_reply_LDADD = $(WEBNTP_LIB_LIBS)
+
+fuzz: fuzz-reply
+fuzz-reply:
+	$(AM_V_GEN)$(CLANG) $(FUZZ_FLAGS) -I$(top_srcdir)/src/client \
+		-I$(top_srcdir)/tests/fuzz -o tests/fuzz/fuzz-reply \
+		$(top_srcdir)/tests/fuzz/fuzz_reply.c \
+		$(top_srcdir)/src/client/reply.c $(FUZZ_LIBSRC) \
+		$(top_srcdir)/src/lib/sample.c \
+		$(JANSSON_LIBS) $(CRYPTO_LIBS) -lm
+fuzz-run: fuzz-run-reply
+fuzz-run-reply: fuzz-reply
+	@mkdir -p tests/fuzz/run/reply && \
+	cp $(top_srcdir)/tests/fuzz/corpus/reply/* tests/fuzz/run/reply/ && \
+	chmod u+w tests/fuzz/run/reply/* && \
+	echo "fuzzing reply for $(FUZZ_SECONDS) s" && \
+	./tests/fuzz/fuzz-reply -max_total_time=$(FUZZ_SECONDS) \
+		-max_len=4096 -artifact_prefix=tests/fuzz/run/reply- \
+		-print_final_stats=1 tests/fuzz/run/reply
+clean-local: clean-fuzz-reply
+clean-fuzz-reply:
+	-rm -f tests/fuzz/fuzz-reply
+.PHONY: fuzz-reply fuzz-run-reply clean-fuzz-reply

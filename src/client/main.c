@@ -2,14 +2,23 @@
  * main.c: the client `webntp` (PROTOCOL.md section 5): options, one round
  * over the servers, and the -shm / -sock loop. Flags are Go-style as in
  * go-webntp: "-p 4", "-p=4", "--p 4"; flags stop at the first URL or "--".
+ *
+ * Started as root, it does as root only what needs root: attach the SHM
+ * segment (units 0 and 1 are root's), fork the -sock relay (sink.c); then,
+ * before any network input, it becomes -user (default nobody) for good:
+ * setgroups, setgid, setuid, each checked, and checked again after. An SHM
+ * segment attached before stays attached and writable.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <limits.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "client.h"
 #include "serveropt.h"
@@ -27,7 +36,7 @@ main_usage(FILE *f)
 {
 	fprintf(f,
 "usage: webntp [-p samples] [-timeout s] [-cacert file] [-json]\n"
-"              [-shm unit | -sock path] URL...\n"
+"              [-shm unit | -sock path] [-user name] URL...\n"
 "       webntp -serve [host]:port [server flags]\n"
 "\n"
 "Query WebNTP servers (http://, https://, ws://, wss://) and print the\n"
@@ -39,7 +48,12 @@ main_usage(FILE *f)
 "  -shm UNIT       run forever, writing to ntpd's SHM segment UNIT\n"
 "                  (chrony: refclock SHM UNIT) every 59-61 s\n"
 "  -sock PATH      run forever, sending to chrony's SOCK refclock at PATH\n"
+"                  (sent by a root parent when root is dropped)\n"
+"  -user NAME      started as root, run as NAME once the SHM segment is\n"
+"                  attached, before any network input (default nobody)\n"
 "  -help, -version\n"
+"A server whose time is before this program was built, or more than 100\n"
+"years after, is that server's error.\n"
 "Exit status: 0 when a server answered, 1 when none did, 2 bad usage.\n"
 "\n");
 	serve_usage(f);
@@ -124,7 +138,7 @@ main_parse(int argc, char **argv, struct client_opt *o)
 			continue;
 		}
 		if (!IS("p") && !IS("timeout") && !IS("cacert") && !IS("shm") &&
-		    !IS("sock")) {
+		    !IS("sock") && !IS("user")) {
 			snprintf(msg, sizeof(msg), "invalid option \"%s\": "
 			    "unknown (see -help)", a);
 			main_bad(msg);
@@ -174,10 +188,92 @@ main_parse(int argc, char **argv, struct client_opt *o)
 				main_bad(msg);
 			}
 			o->sock_path = val;
+		} else if (IS("user")) {
+			if (val[0] == '\0') {
+				snprintf(msg, sizeof(msg), "invalid -user "
+				    "\"%s\": not a user name", val);
+				main_bad(msg);
+			}
+			o->user = val;
 		}
 #undef IS
 	}
 	return i;
+}
+
+/*
+ * Whom to run as: -user NAME, else nobody when root; checked at start. Not
+ * root: -user may only name the user it already is.
+ */
+static void
+main_user(struct client_opt *o)
+{
+	char msg[ERR_MSG_MAX + 64];
+	struct passwd *pw;
+	const char *name = o->user;
+
+	if (name == NULL) {
+		if (geteuid() != 0)
+			return;
+		name = CLIENT_USER_DEFAULT;
+	}
+	if ((pw = getpwnam(name)) == NULL) {
+		if (o->user != NULL)
+			snprintf(msg, sizeof(msg), "invalid -user \"%s\": "
+			    "no such user", name);
+		else
+			snprintf(msg, sizeof(msg), "no user \"%s\" to run as "
+			    "instead of root: give -user NAME", name);
+		main_bad(msg);
+	}
+	o->user = name;
+	o->uid = pw->pw_uid;
+	o->gid = pw->pw_gid;
+	if (geteuid() != 0) {
+		if (pw->pw_uid != geteuid()) {
+			snprintf(msg, sizeof(msg), "invalid -user \"%s\": only "
+			    "root can run as another user", name);
+			main_bad(msg);
+		}
+		return;
+	}
+	/* -user root keeps root: the admin's explicit choice. */
+	o->drop = pw->pw_uid != 0;
+}
+
+static void
+main_fatal(const struct client_opt *o, const char *what)
+{
+	fprintf(stderr, "%s: cannot run as user %s: %s: %s\n", CLIENT_NAME,
+	    o->user, what, strerror(errno));
+	exit(1);
+}
+
+/* Root to o->uid/o->gid for good, or exit: never go on as root by mistake. */
+static void
+main_drop(const struct client_opt *o)
+{
+	uid_t ru, eu, su;
+	gid_t rg, eg, sg, groups[2];
+
+	if (!o->drop)
+		return;
+	if (setgroups(1, &o->gid) == -1)
+		main_fatal(o, "setgroups");
+	if (setresgid(o->gid, o->gid, o->gid) == -1)
+		main_fatal(o, "setgid");
+	if (setresuid(o->uid, o->uid, o->uid) == -1)
+		main_fatal(o, "setuid");
+	errno = EPERM;
+	if (getresuid(&ru, &eu, &su) == -1 || ru != o->uid || eu != o->uid ||
+	    su != o->uid || getresgid(&rg, &eg, &sg) == -1 || rg != o->gid ||
+	    eg != o->gid || sg != o->gid ||
+	    getgroups(2, groups) != 1 || groups[0] != o->gid)
+		main_fatal(o, "the ids did not change");
+	if (setuid(0) != -1) {
+		errno = EPERM;
+		main_fatal(o, "root could be taken back");
+	}
 }
 
 /* One round: every server, then the best to every sink. */
@@ -246,6 +342,7 @@ main(int argc, char **argv)
 	}
 	if (o.shm_unit >= 0 && o.sock_path != NULL)
 		main_bad("invalid options: -shm and -sock exclude each other");
+	main_user(&o);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = main_signal;
@@ -265,6 +362,14 @@ main(int argc, char **argv)
 			fprintf(stderr, "%s: %s\n", CLIENT_NAME, e.msg);
 			return 1;
 		}
+	}
+	main_drop(&o);
+	/* Read again by every connection, now as the user. */
+	if (o.drop && o.cacert != NULL &&
+	    tls_check_cafile(o.cacert, &e) == -1) {
+		fprintf(stderr, "%s: %s (as user %s)\n", CLIENT_NAME, e.msg,
+		    o.user);
+		return 2;
 	}
 	if (http_global_init(&e) == -1) {
 		fprintf(stderr, "%s: %s\n", CLIENT_NAME, e.msg);

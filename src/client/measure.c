@@ -8,11 +8,19 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/random.h>
+#include <unistd.h>
 
 #include "client.h"
 #include "esc.h"
 #include "ts.h"
 
+/*
+ * The pauses only spread the load on the servers: they need no secret. So
+ * never wait for the kernel's pool (at boot, before it is seeded, plain
+ * getrandom blocks, and a time client starts early): GRND_NONBLOCK, then
+ * GRND_INSECURE (Linux 5.6: never blocks), then the clocks and the pid
+ * through a SplitMix64 finalizer.
+ */
 int64_t
 measure_random(int64_t n)
 {
@@ -20,8 +28,21 @@ measure_random(int64_t n)
 
 	if (n <= 0)
 		return 0;
-	if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
-		r = (uint64_t)ts_mono_ns() * UINT64_C(6364136223846793005);
+	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r)
+#ifdef GRND_INSECURE
+	    && getrandom(&r, sizeof(r), GRND_INSECURE) != (ssize_t)sizeof(r)
+#endif
+	    ) {
+		struct timespec now;
+
+		ts_now(&now);
+		r = (uint64_t)ts_mono_ns() ^ (uint64_t)now.tv_nsec << 32 ^
+		    (uint64_t)getpid() << 48;
+		r += UINT64_C(0x9e3779b97f4a7c15);
+		r = (r ^ r >> 30) * UINT64_C(0xbf58476d1ce4e5b9);
+		r = (r ^ r >> 27) * UINT64_C(0x94d049bb133111eb);
+		r ^= r >> 31;
+	}
 	/* The modulo bias is below 2^-33 for n up to 2 s in ns. */
 	return (int64_t)(r % (uint64_t)n);
 }
@@ -90,6 +111,7 @@ measure_server(const char *url, const struct client_opt *o,
 		}
 		memset(&x, 0, sizeof(x));
 		if (t->exchange(h, &x, &e) == -1 ||
+		    reply_check_time(&x.st, &e) == -1 ||
 		    sample_make(&x.start, &x.end, &x.st, &s[n], &e) == -1)
 			break;
 		r->li = x.li;

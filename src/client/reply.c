@@ -2,11 +2,14 @@
  * reply.c: read the server's JSON answer (PROTOCOL.md section 2) with
  * jansson: "st", else "time" (older htptime servers), and the leap fields.
  * The body is hostile: bounded by the caller, any other shape is an error.
+ * Then judge the time it gives (section 5): before this program was built,
+ * or a century after, it cannot be true, whatever the local clock says.
  */
 #include "config.h"
 
 #include <math.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -96,4 +99,42 @@ reply_parse(const char *buf, size_t len, struct client_exchange *x,
 out:
 	json_decref(root);
 	return rc;
+}
+
+/* Seconds as 2026-12-01T00:00:00Z (UTC: no zone, no locale). */
+static void
+reply_date(int64_t sec, char *buf, size_t cap)
+{
+	time_t t = (time_t)sec;
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, cap, "%lld", (long long)sec);
+}
+
+int
+reply_check_time(const struct timespec *st, struct err *e)
+{
+	/*
+	 * Like systemd-timesyncd, which refuses times before its build: the
+	 * lower bound comes from the build, never from the local clock, so
+	 * a machine that booted in 1970 still takes any true answer.
+	 */
+	const int64_t lo = WEBNTP_BUILD_EPOCH, hi = lo + CLIENT_TIME_SPAN;
+	char when[64], built[64];
+
+	if (st->tv_sec >= lo && (st->tv_sec < hi ||
+	    (st->tv_sec == hi && st->tv_nsec == 0)))
+		return 0;
+	reply_date(st->tv_sec, when, sizeof(when));
+	reply_date(lo, built, sizeof(built));
+	if (st->tv_sec < lo)
+		err_set(e, "the server's time %s is before this program was "
+		    "built (%s): its clock is wrong", when, built);
+	else
+		err_set(e, "the server's time %s is more than 100 years after "
+		    "this program was built (%s): its clock is wrong", when,
+		    built);
+	return -1;
 }

@@ -2,13 +2,22 @@
  * sink.c: where the client's results go (STYLE.md 6): the go-webntp text
  * lines, JSON lines for scripts, ntpd's SHM segment (PROTOCOL.md section
  * 7) and chrony's SOCK refclock. One small interface, four tables.
+ * Only results of servers that answered (and whose time could be true,
+ * reply.c) reach them: a failed server is never published.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -187,16 +196,114 @@ const struct sink sink_shm = {
 
 /* ---- sock: chrony's SOCK refclock ---- */
 
+/*
+ * chronyd makes its SOCK socket when it starts, as root and with its umask
+ * (srwxr-xr-x root): a client that dropped root could not connect to it,
+ * nor find it again after chronyd restarts. So when root is to be dropped
+ * (main.c), the sink forks first: the parent keeps root and does nothing
+ * but take fixed-size samples from its child and send them on; the child
+ * drops root and does all the network. The parent ends with its child and
+ * passes SIGINT/SIGTERM on to it; the child ends with its parent.
+ */
+struct sock_ctx {
+	const char	*path;
+	int		 relay;		/* to the parent, or -1: send directly */
+};
+
+static void
+sock_relay(int fd, pid_t child, const char *path)
+{
+	struct sock_sample s;
+	struct pollfd p;
+	struct err e;
+	sigset_t block, old;
+	bool told = false;
+	ssize_t n;
+	int status;
+
+	/* Signals only inside ppoll: none is missed between check and wait. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	for (;;) {
+		if (client_stop && !told) {
+			kill(child, SIGTERM);
+			told = true;
+		}
+		p.fd = fd;
+		p.events = POLLIN;
+		if (ppoll(&p, 1, NULL, &old) == -1) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		n = recv(fd, &s, sizeof(s), MSG_DONTWAIT);
+		if (n == -1 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			break;
+		/* Only whole samples from the child go on to chronyd. */
+		if (n != (ssize_t)sizeof(s) || s.magic != SOCK_MAGIC)
+			continue;
+		err_clear(&e);
+		if (sock_send(path, &s, &e) == -1)
+			fprintf(stderr, "%s: sock: %s\n", CLIENT_NAME, e.msg);
+	}
+	while (waitpid(child, &status, 0) == -1 && errno == EINTR)
+		;
+	exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+}
+
 static int
 sock_sink_open(const struct client_opt *o, void **ctx, struct err *e)
 {
-	*ctx = (void *)o->sock_path;
+	struct sock_ctx *c;
+	int sv[2];
+	pid_t pid, parent = getpid();
+
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		err_set(e, "out of memory");
+		return -1;
+	}
+	c->path = o->sock_path;
+	c->relay = -1;
+	*ctx = c;
+	if (!o->drop)
+		return 0;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1) {
+		err_setsys(e, "socketpair");
+		return -1;
+	}
+	fflush(NULL);
+	if ((pid = fork()) == -1) {
+		err_setsys(e, "fork");
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
+	if (pid > 0) {
+		close(sv[1]);
+		sock_relay(sv[0], pid, o->sock_path);
+	}
+	close(sv[0]);
+	c->relay = sv[1];
+	/* A parent gone (SIGKILL) leaves no one to send: stop too. */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1) {
+		err_setsys(e, "prctl");
+		return -1;
+	}
+	if (getppid() != parent) {
+		err_set(e, "the -sock relay is gone");
+		return -1;
+	}
 	return 0;
 }
 
 static int
 sock_sink_best(void *ctx, const struct client_result *r, struct err *e)
 {
+	struct sock_ctx *c = ctx;
 	struct timespec local, truth;
 	struct sock_sample s;
 
@@ -205,11 +312,30 @@ sock_sink_best(void *ctx, const struct client_result *r, struct err *e)
 	sink_true_now(r, &local, &truth);
 	sock_fill(&s, &local, r->s.offset,
 	    sample_leap_indicator(&r->li, &truth));
-	return sock_send(ctx, &s, e);
+	if (c->relay == -1)
+		return sock_send(c->path, &s, e);
+	if (send(c->relay, &s, sizeof(s), 0) != (ssize_t)sizeof(s)) {
+		err_setsys(e, "to the -sock relay");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+sock_sink_close(void *ctx)
+{
+	struct sock_ctx *c = ctx;
+
+	if (c == NULL)
+		return;
+	if (c->relay != -1)
+		close(c->relay);
+	free(c);
 }
 
 const struct sink sink_sock = {
 	.name = "sock",
 	.open = sock_sink_open,
 	.best = sock_sink_best,
+	.close = sock_sink_close,
 };

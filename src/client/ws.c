@@ -5,12 +5,21 @@
  * read right before the text message goes out and is its content; `end` is
  * the arrival of the answer's first fragment.
  *
+ * An answer is one message, and the first whole message after a request is
+ * its answer: bytes that come after it in the same read are not more of
+ * it. A message that comes when no request is waiting (a second answer, one
+ * before the first request, one during the pause between samples) cannot be
+ * paired with a request, so it fails that server: the request goes out only
+ * when nothing unread is waiting on the socket, and anything unread then is
+ * read first.
+ *
  * NOTES: libwebsockets runs its own poll loop; a scheduled timer (sul)
  * bounds each wait by -timeout. Its logging is turned off: errors come back
  * through the callbacks and are reported once by the caller.
  */
 #include "config.h"
 
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,6 +43,7 @@ struct ws {
 	const struct client_opt	*opt;
 	enum ws_state		 state;
 	bool			 want_send, got, timed_out;
+	bool			 awaiting;	/* request sent, no answer yet */
 	bool			 healthy;	/* last one answered */
 	struct timespec		 start, end;
 	size_t			 rxlen;
@@ -45,6 +55,18 @@ struct ws {
 	char			 hostport[WS_URL_MAX];
 	char			 path[WS_URL_MAX];
 };
+
+/* Has the server sent bytes that lws has not read yet? */
+static bool
+ws_unread(struct lws *wsi)
+{
+	struct pollfd p;
+
+	p.fd = lws_get_socket_fd(wsi);
+	p.events = POLLIN;
+	p.revents = 0;
+	return p.fd >= 0 && poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
+}
 
 static int
 ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
@@ -89,6 +111,15 @@ ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		}
 		if (!w->want_send)
 			return 0;
+		/*
+		 * lws writes before it reads: what came since the last answer
+		 * must be read (and judged) before the request goes out, or it
+		 * would be taken for the answer to it.
+		 */
+		if (ws_unread(wsi)) {
+			lws_callback_on_writable(wsi);
+			return 0;
+		}
 		w->want_send = false;
 		ts_now(&w->start);
 		n = ts_format(&w->start, (char *)buf + LWS_PRE);
@@ -96,8 +127,16 @@ ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			err_set(&w->e, "cannot send the request");
 			return -1;
 		}
+		w->awaiting = true;
 		return 0;
 	case LWS_CALLBACK_CLIENT_RECEIVE:
+		if (w->state == WS_CLOSING)
+			return 0;
+		if (!w->awaiting) {
+			err_set(&w->e, "the server sent a message that was "
+			    "not asked for");
+			return -1;
+		}
 		if (!w->rx_started) {
 			ts_now(&w->end);
 			w->rx_started = true;
@@ -110,8 +149,10 @@ ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		memcpy(w->rx + w->rxlen, in, len);
 		w->rxlen += len;
 		if (lws_is_final_fragment(wsi) &&
-		    lws_remaining_packet_payload(wsi) == 0)
+		    lws_remaining_packet_payload(wsi) == 0) {
 			w->got = true;
+			w->awaiting = false;
+		}
 		return 0;
 	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
 		code = len >= 2 ? ((unsigned char *)in)[0] << 8 |
@@ -298,6 +339,11 @@ ws_exchange(void *arg, struct client_exchange *x, struct err *e)
 {
 	struct ws *w = arg;
 
+	if (w->state != WS_OPEN || w->wsi == NULL) {
+		err_set(e, "%s", w->e.msg[0] != '\0' ? w->e.msg :
+		    "connection lost");
+		return -1;
+	}
 	w->got = false;
 	w->rx_started = false;
 	w->rxlen = 0;
@@ -306,6 +352,11 @@ ws_exchange(void *arg, struct client_exchange *x, struct err *e)
 	lws_callback_on_writable(w->wsi);
 	if (ws_run(w, ws_has_answer, w->opt->timeout_ns, e) == -1)
 		return -1;
+	/* A message after the answer, in the same read. */
+	if (w->e.msg[0] != '\0') {
+		err_set(e, "%s", w->e.msg);
+		return -1;
+	}
 	w->healthy = true;
 	x->start = w->start;
 	x->end = w->end;

@@ -1,6 +1,9 @@
 # client-httpd.py PORT HANGPORT: HTTP answers that a WebNTP client must
-# refuse (for client-errors.test), and on HANGPORT a server that accepts
-# connections and never answers. Stops by itself after 120 s.
+# refuse (for client-errors.test, client-hostile.test), and on HANGPORT a
+# server that accepts connections and never answers. Stops by itself after
+# 120 s. Answers with a clock: /st0 and /time0 say it is 1970 (in "st" and
+# "time", or in "time" only, as htptime does), /future50 that it is 50 years
+# from now, /ok the truth.
 import http.server, socket, sys, threading, time
 
 BODIES = {
@@ -12,6 +15,17 @@ BODIES = {
     "/500": (500, "text/plain", b"oops\n"),
 }
 
+YEAR = 365.25 * 86400
+CLOCKS = {"/st0": lambda: 0, "/time0": lambda: 0, "/ok": time.time,
+          "/future50": lambda: time.time() + 50 * YEAR}
+
+def clock_body(path):
+    st = CLOCKS[path]()
+    if path == "/time0":
+        return b'{"time":%.6f}\n' % st
+    return (b'{"id":"x","it":0.000000,"st":%.6f,"time":%.6f,"leap":0,'
+            b'"next":0.000000,"step":0}\n' % (st, st))
+
 class H(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
@@ -20,8 +34,11 @@ class H(http.server.BaseHTTPRequestHandler):
         self.end_headers()
 
     def do_GET(self):
-        code, ctype, body = BODIES.get(self.path.split("?")[0],
-                                       (404, "text/plain", b"?\n"))
+        path = self.path.split("?")[0]
+        if path in CLOCKS:
+            code, ctype, body = 200, "application/json", clock_body(path)
+        else:
+            code, ctype, body = BODIES.get(path, (404, "text/plain", b"?\n"))
         self.send_response(code)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))

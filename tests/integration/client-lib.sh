@@ -26,6 +26,19 @@ C_SERVER_FLAGS=(-leap-second-path "$T_DIR/leap-seconds.list"
 # first in the link order.
 C_ASAN="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 
+# c_own_ipc: run this test in an IPC namespace of its own (root only), so
+# its SHM segments (keys 0x4E545030 + unit, machine-wide) are not those of
+# another test run on the same machine, nor of a real ntpd or chronyd.
+# Call it first: it starts the script again under unshare.
+c_own_ipc() {
+	[ -n "${C_OWN_IPC:-}" ] && return 0
+	[ "$(id -u)" -eq 0 ] || return 0
+	unshare --ipc true 2>/dev/null || t_skip "unshare --ipc does not work here"
+	trap - EXIT
+	rm -rf "$C_SOCKDIR" ${T_SOCKDIR:+"$T_SOCKDIR"}
+	C_OWN_IPC=1 exec unshare --ipc -- "$BASH" "$0" "$@"
+}
+
 c_setup() {
 	t_require LIGHTTPD
 	[ -x "$C_WEBNTP" ] || t_skip "webntp not built"

@@ -1,6 +1,7 @@
 /*
  * test_reply.c: the client's reading of the JSON answer (PROTOCOL.md
- * section 2): "st", else "time", leap fields; hostile bodies refused.
+ * section 2): "st", else "time", leap fields; hostile bodies refused; and
+ * its judgement of the time (section 5): from the build to a century on.
  */
 #include "../../src/client/reply.c"
 
@@ -67,6 +68,50 @@ START_TEST(test_parse)
 }
 END_TEST
 
+/* PROTOCOL.md section 5: from the build to a century after it, no more. */
+#define B	((int64_t)WEBNTP_BUILD_EPOCH)
+#define H	(B + CLIENT_TIME_SPAN)
+static const struct {
+	int64_t		 sec;
+	long		 nsec;
+	int		 rc;
+	const char	*msg;	/* a part of the error */
+} times[] = {
+	{ B, 0, 0, NULL },
+	{ B + 50 * 31557600, 0, 0, NULL },	/* 50 years ahead: as measured */
+	{ H, 0, 0, NULL },
+	{ H - 1, 999999999, 0, NULL },
+	{ B - 1, 999999999, -1, "is before this program was built" },
+	{ 0, 0, -1, "1970-01-01T00:00:00Z is before this program was built" },
+	{ -1, 500000000, -1, "1969-12-31T23:59:59Z is before" },
+	{ H, 1, -1, "more than 100 years after this program was built" },
+	{ H + 1, 0, -1, "more than 100 years after" },
+	{ INT64_C(1) << 40, 0, -1, "more than 100 years after" },
+	{ -(INT64_C(1) << 40), 0, -1, "is before" },
+};
+
+START_TEST(test_check_time)
+{
+	struct timespec t = { (time_t)times[_i].sec, times[_i].nsec };
+	struct err e = { "" };
+
+	ck_assert_int_eq(reply_check_time(&t, &e), times[_i].rc);
+	if (times[_i].rc == 0)
+		ck_assert_str_eq(e.msg, "");
+	else
+		ck_assert_msg(strstr(e.msg, times[_i].msg) != NULL &&
+		    strstr(e.msg, "its clock is wrong") != NULL,
+		    "error \"%s\" lacks \"%s\"", e.msg, times[_i].msg);
+}
+END_TEST
+
+/* 100 years of 365.25 days. */
+START_TEST(test_bounds)
+{
+	ck_assert_int_eq(CLIENT_TIME_SPAN, INT64_C(3155760000));
+}
+END_TEST
+
 int
 main(void)
 {
@@ -75,6 +120,9 @@ main(void)
 
 	tcase_add_loop_test(tc, test_parse, 0,
 	    (int)(sizeof(cases) / sizeof(cases[0])));
+	tcase_add_loop_test(tc, test_check_time, 0,
+	    (int)(sizeof(times) / sizeof(times[0])));
+	tcase_add_test(tc, test_bounds);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
