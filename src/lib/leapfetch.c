@@ -84,9 +84,12 @@ leapfetch_global_init(struct err *e)
 static bool
 leapfetch_in_use(const struct leapfetch_config *cfg, struct leap_table *t)
 {
-	if (cfg->path != NULL && leap_load(cfg->path, 0, t, NULL) == 0)
+	struct timespec now;
+
+	ts_now(&now);
+	if (cfg->path != NULL && leap_load(cfg->path, &now, t, NULL) == 0)
 		return true;
-	if (cfg->tzdata != NULL && leap_load(cfg->tzdata, 0, t, NULL) == 0)
+	if (cfg->tzdata != NULL && leap_load(cfg->tzdata, &now, t, NULL) == 0)
 		return true;
 	return false;
 }
@@ -268,6 +271,7 @@ leapfetch_locked(const struct leapfetch_config *cfg, const char *dir,
 {
 	struct leap_table *got;
 	struct err le = { .msg = "" };
+	struct timespec now;
 	enum leapfetch_result res = LEAPFETCH_FAILED;
 	char *tmp = NULL;
 	int fd = -1;
@@ -293,7 +297,8 @@ leapfetch_locked(const struct leapfetch_config *cfg, const char *dir,
 		goto out;
 	}
 	fd = -1;
-	if (leap_load(tmp, LEAP_REQUIRE_HASH, got, &le) != 0) {
+	ts_now(&now);
+	if (leap_load(tmp, &now, got, &le) != 0) {
 		/* le names the temporary file; the URL says more. */
 		const char *why = le.msg;
 		size_t n = strlen(tmp);

@@ -81,6 +81,7 @@ leapsrc_open(struct leapsrc **out, const struct leapsrc_config *cfg,
 {
 	struct leapsrc *src;
 	struct err le = { .msg = "" };
+	struct timespec now;
 
 	*out = NULL;
 	src = calloc(1, sizeof(*src));
@@ -91,8 +92,9 @@ leapsrc_open(struct leapsrc **out, const struct leapsrc_config *cfg,
 	src->cfg = *cfg;
 	src->checked = ts_mono_ns();
 	leapsrc_stat(cfg->path, &src->seen);
+	ts_now(&now);
 	if (src->seen.exists) {
-		if (leap_load(cfg->path, 0, &src->table, &le) == 0) {
+		if (leap_load(cfg->path, &now, &src->table, &le) == 0) {
 			src->have = true;
 		} else if (cfg->path_given) {
 			err_set(e, "%s", le.msg);
@@ -108,7 +110,7 @@ leapsrc_open(struct leapsrc **out, const struct leapsrc_config *cfg,
 		/* A system without tzdata's copy is normal, not worth a log. */
 		leapsrc_stat(cfg->tzdata, &tz);
 		err_clear(&le);
-		if (leap_load(cfg->tzdata, 0, &src->table, &le) == 0)
+		if (leap_load(cfg->tzdata, &now, &src->table, &le) == 0)
 			src->have = true;
 		else if (tz.exists)
 			leapsrc_log(src, "leap table: %s", le.msg);
@@ -123,6 +125,7 @@ leapsrc_reload(struct leapsrc *src)
 	struct leapsrc_id id;
 	struct leap_table *t;
 	struct err le = { .msg = "" };
+	struct timespec now;
 
 	leapsrc_stat(src->cfg.path, &id);
 	if (!id.exists || leapsrc_same(&id, &src->seen))
@@ -131,7 +134,8 @@ leapsrc_reload(struct leapsrc *src)
 	t = malloc(sizeof(*t));
 	if (t == NULL)
 		return;
-	if (leap_load(src->cfg.path, 0, t, &le) == 0) {
+	ts_now(&now);
+	if (leap_load(src->cfg.path, &now, t, &le) == 0) {
 		src->table = *t;
 		src->have = true;
 		leapsrc_log(src, "leap table: reloaded %s", src->cfg.path);

@@ -46,7 +46,8 @@ static const struct {
 	{ NULL, false, NULL, 0, NULL, -1, NULL },
 	{ NULL, false, "no-such-file", 0, NULL, -1, NULL },
 	{ "leap-nozeros.list", true, NULL, 0, NULL, U(3677904241), NULL },
-	{ "leap-nohash.list", true, NULL, 0, NULL, U(3763324800), NULL },
+	/* No #h: refused (a file cut short loses it). */
+	{ "leap-nohash.list", true, T2019, -1, "no #h hash", -1, NULL },
 	/* A cache the user named that exists but is refused: fatal. */
 	{ "leap-wronghash.list", true, T2019, -1,
 	    "leap-seconds.list: #h hash does not match the data", -1, NULL },
