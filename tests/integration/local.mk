@@ -12,7 +12,8 @@ WEB_TESTS = \
 	tests/integration/responder-apache.test \
 	tests/integration/responder-faketime.test \
 	tests/integration/leapfetch-file.test \
-	tests/integration/leapfetch-http.test
+	tests/integration/leapfetch-http.test \
+	tests/integration/leapfetch-retry.test
 TESTS += $(WEB_TESTS)
 EXTRA_DIST += $(WEB_TESTS)
 # The Apache tests use apache/webntp.conf as built.
