@@ -2,10 +2,11 @@
  * leapsrc.c: the table a server answers with, and its reload when the cache
  * file changes (PROTOCOL.md section 6).
  *
- * NOTES: a cache that does not load (missing, empty, cut short, garbage) is
- * logged once and tzdata's copy used: lighttpd and mod_fcgid respawn
- * responders at any time, and one that refused to start over a bad cache
- * would turn the bad file into an outage (503 for everything). Lookups may
+ * NOTES: a cache that does not load (empty, cut short, garbage) is logged
+ * once and tzdata's copy used: lighttpd and mod_fcgid respawn responders at
+ * any time, and one that refused to start over a bad cache would turn the
+ * bad file into an outage (503 for everything). A missing one is how a
+ * healthy install starts, logged only when no table is left. Lookups may
  * come from several threads: the table is guarded by a mutex held only for
  * the binary search or the copy of a new table; the once-a-second stat and
  * the load of a changed file run outside it, in one thread at a time.

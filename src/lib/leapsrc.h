@@ -4,9 +4,10 @@
  * changes (checked at most once a second), so every responder process picks
  * up a table that one of them downloaded. The download itself runs in a
  * background thread (leapfetch.h) that only ever writes the cache file.
- * The cache is data, not configuration: one that is missing, empty, cut
- * short or garbage is logged and tzdata's copy used until a good table
- * replaces it; only an unusable path stops a start.
+ * The cache is data, not configuration: one that is empty, cut short or
+ * garbage is logged and tzdata's copy used until a good table replaces it
+ * (a missing one too, silently while tzdata's copy serves); only an
+ * unusable path stops a start.
  */
 #ifndef WEBNTP_LEAPSRC_H
 #define WEBNTP_LEAPSRC_H
