@@ -269,12 +269,14 @@ serve_main(int argc, char **argv)
 		wsargv[k++] = (char *)o.leap_url;
 	}
 	wsargv[k] = NULL;
+	/* "-leap-second-url=URL": lighttpd splits bin-path on spaces and the
+	 * responder drops empty words, so an empty URL needs the "=". */
 	if (snprintf(flags, sizeof(flags), "%s%s%s%s%s",
 	    o.allow_cross_origin ? " -allow-cross-origin" : "",
 	    o.leap_path_given ? " -leap-second-path " : "",
 	    o.leap_path_given ? o.leap_path : "",
 	    strcmp(o.leap_url, SERVEROPT_LEAP_URL) != 0 ?
-	    " -leap-second-url " : "",
+	    " -leap-second-url=" : "",
 	    strcmp(o.leap_url, SERVEROPT_LEAP_URL) != 0 ? o.leap_url : "")
 	    >= (int)sizeof(flags)) {
 		fprintf(stderr, "%s: server flags too long\n", CLIENT_NAME);

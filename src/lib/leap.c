@@ -6,13 +6,16 @@
  * #@ value and each data line before its '#', in file order. It is written as
  * five 32-bit hex words whose leading zeros may be missing, so the words are
  * compared as numbers. Unknown "#X" lines (the IERS "#NTP Time" header) are
- * ignored; tabs and spaces both separate fields.
+ * ignored; tabs and spaces both separate fields. Every table needs its #h,
+ * a local one too (PROTOCOL.md section 6): #h is the last line, so a copy
+ * cut short at a line boundary would otherwise pass as a shorter table.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -212,9 +215,21 @@ leap_parse_line(struct leap_parser *lp, const char *p, const char *end,
 	}
 }
 
+/* "2026-12-01" for Unix seconds t. */
+static void
+leap_date(int64_t t, char *buf, size_t cap)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, cap, "%Y-%m-%d", &tm) == 0)
+		snprintf(buf, cap, "%" PRId64, t);
+}
+
 int
-leap_parse(const char *text, size_t len, int flags, struct leap_table *t,
-    struct err *e)
+leap_parse(const char *text, size_t len, const struct timespec *now,
+    struct leap_table *t, struct err *e)
 {
 	struct leap_parser lp = { .line = 0 };
 	const char *p = text, *end = text + len, *nl;
@@ -245,35 +260,45 @@ leap_parse(const char *text, size_t len, int flags, struct leap_table *t,
 		err_set(e, "no data lines");
 		goto out;
 	}
-	if (lp.have_hash) {
-		if (EVP_DigestFinal_ex(lp.md, md, &mdlen) != 1 || mdlen != 20) {
-			err_set(e, "SHA-1 failed");
+	/* The #h line comes last: without it the file may have been cut. */
+	if (!lp.have_hash) {
+		err_set(e, "no #h hash: the file may be cut short");
+		goto out;
+	}
+	if (EVP_DigestFinal_ex(lp.md, md, &mdlen) != 1 || mdlen != 20) {
+		err_set(e, "SHA-1 failed");
+		goto out;
+	}
+	for (int i = 0; i < 5; i++) {
+		uint32_t w = (uint32_t)md[4 * i] << 24 |
+		    (uint32_t)md[4 * i + 1] << 16 |
+		    (uint32_t)md[4 * i + 2] << 8 | md[4 * i + 3];
+		if (w != lp.hash[i]) {
+			err_set(e, "#h hash does not match the data");
 			goto out;
 		}
-		for (int i = 0; i < 5; i++) {
-			uint32_t w = (uint32_t)md[4 * i] << 24 |
-			    (uint32_t)md[4 * i + 1] << 16 |
-			    (uint32_t)md[4 * i + 2] << 8 | md[4 * i + 3];
-			if (w != lp.hash[i]) {
-				err_set(e, "#h hash does not match the data");
-				goto out;
-			}
-		}
-		t->has_hash = true;
-	} else if (flags & LEAP_REQUIRE_HASH) {
-		err_set(e, "no #h hash");
+	}
+	/* updated is bounded (2^40), now->tv_sec is not: no overflow. */
+	if (t->updated - LEAP_AHEAD_MAX > (int64_t)now->tv_sec) {
+		char upd[32], clk[32];
+
+		leap_date(t->updated, upd, sizeof(upd));
+		leap_date((int64_t)now->tv_sec, clk, sizeof(clk));
+		err_set(e, "#$ %s is more than a year ahead of the clock (%s)",
+		    upd, clk);
 		goto out;
 	}
 	rc = 0;
 out:
 	EVP_MD_CTX_free(lp.md);
 	if (rc != 0)
-		t->n = 0;
+		memset(t, 0, sizeof(*t));
 	return rc;
 }
 
 int
-leap_load(const char *path, int flags, struct leap_table *t, struct err *e)
+leap_load(const char *path, const struct timespec *now, struct leap_table *t,
+    struct err *e)
 {
 	struct err pe = { .msg = "" };
 	struct stat st;
@@ -315,7 +340,7 @@ leap_load(const char *path, int flags, struct leap_table *t, struct err *e)
 		err_set(e, "%s: larger than %d bytes", path, LEAP_FILE_MAX);
 		goto out;
 	}
-	if (leap_parse(buf, len, flags, t, &pe) != 0) {
+	if (leap_parse(buf, len, now, t, &pe) != 0) {
 		err_set(e, "%s: %s", path, pe.msg);
 		goto out;
 	}

@@ -9,10 +9,19 @@
  * transfer is bounded (LEAP_FILE_MAX bytes, the timeout, http/https/file
  * only, redirects to http/https only), and a download is kept only when its
  * #h is present and matches, it parses, and its #$ is later than the table in
- * use: a stale mirror cannot roll the table back.
+ * use: a stale mirror cannot roll the table back (a cache that does not load
+ * may be replaced by a table as old as tzdata's copy in use: that repairs the
+ * file). A failed or skipped attempt is retried after a minute, then after
+ * twice the previous pause, up to the daily interval: an outage of the
+ * source costs a few tries, not a day with a bad table. A process killed
+ * during a download leaves its temporary file; the next check under the lock
+ * removes those untouched for LEAPFETCH_STALE_S, far longer than a transfer
+ * may last, so that a live one of another cache in the same directory (with
+ * another lock) is safe.
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -34,7 +43,10 @@
 
 #define LEAPFETCH_TIMEOUT_S	60
 #define LEAPFETCH_INTERVAL_S	86400
+#define LEAPFETCH_RETRY_S	60
 #define LEAPFETCH_MAX_REDIRS	5
+#define LEAPFETCH_TMP_PREFIX	".leap-seconds."	/* + mkstemp's 6 */
+#define LEAPFETCH_STALE_S	600	/* ten default transfer timeouts */
 
 struct leapfetch {
 	struct leapfetch_config	cfg;
@@ -78,31 +90,82 @@ leapfetch_global_init(struct err *e)
 }
 
 /*
- * The table in use: the cache when it loads, else tzdata's copy. Returns
- * false when neither loads.
+ * Worth a download: the cache exists but does not load (*cache_bad: it is
+ * to be replaced even while tzdata's copy is good), or the table in use
+ * (the cache, else tzdata's copy, in t; *have false when neither loads) is
+ * missing or expired. A missing cache with a good tzdata copy is fine.
  */
 static bool
-leapfetch_in_use(const struct leapfetch_config *cfg, struct leap_table *t)
-{
-	if (cfg->path != NULL && leap_load(cfg->path, 0, t, NULL) == 0)
-		return true;
-	if (cfg->tzdata != NULL && leap_load(cfg->tzdata, 0, t, NULL) == 0)
-		return true;
-	return false;
-}
-
-/* Missing or expired: worth a download. */
-static bool
 leapfetch_needed(const struct leapfetch_config *cfg, struct leap_table *t,
-    bool *have)
+    bool *have, bool *cache_bad)
 {
 	struct timespec now;
+	struct stat st;
 
-	*have = leapfetch_in_use(cfg, t);
-	if (!*have)
-		return true;
 	ts_now(&now);
-	return leap_expired(t, &now);
+	*cache_bad = false;
+	if (leap_load(cfg->path, &now, t, NULL) == 0) {
+		*have = true;
+		return leap_expired(t, &now);
+	}
+	*cache_bad = stat(cfg->path, &st) == 0 || errno != ENOENT;
+	*have = cfg->tzdata != NULL &&
+	    leap_load(cfg->tzdata, &now, t, NULL) == 0;
+	return *cache_bad || !*have || leap_expired(t, &now);
+}
+
+/* mkstemp's name for our temporary files: the prefix and six letters or
+ * digits. */
+static bool
+leapfetch_is_tmp(const char *name)
+{
+	size_t n = strlen(LEAPFETCH_TMP_PREFIX);
+
+	if (strncmp(name, LEAPFETCH_TMP_PREFIX, n) != 0 ||
+	    strlen(name) != n + 6)
+		return false;
+	for (name += n; *name != '\0'; name++)
+		if (!(*name >= 'a' && *name <= 'z') &&
+		    !(*name >= 'A' && *name <= 'Z') &&
+		    !(*name >= '0' && *name <= '9'))
+			return false;
+	return true;
+}
+
+/*
+ * Remove the temporary files of dir that no live download can own: regular
+ * files of our name untouched for LEAPFETCH_STALE_S. Returns how many went.
+ */
+static int
+leapfetch_sweep(const char *dir)
+{
+	struct timespec now;
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+	int fd, n = 0;
+
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	d = fdopendir(fd);
+	if (d == NULL) {
+		close(fd);
+		return 0;
+	}
+	ts_now(&now);
+	while ((de = readdir(d)) != NULL) {
+		if (!leapfetch_is_tmp(de->d_name) ||
+		    fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISREG(st.st_mode) ||
+		    (int64_t)now.tv_sec - (int64_t)st.st_mtim.tv_sec <
+		    LEAPFETCH_STALE_S)
+			continue;
+		if (unlinkat(fd, de->d_name, 0) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
 }
 
 /* The directory of path ("." for a bare name), malloc'ed. */
@@ -263,18 +326,19 @@ leapfetch_sync_dir(const char *dir)
 /* Download, verify and rename into place; the lock is held. */
 static enum leapfetch_result
 leapfetch_locked(const struct leapfetch_config *cfg, const char *dir,
-    bool have, const struct leap_table *cur, const atomic_bool *stop,
-    struct err *e)
+    bool have, bool cache_bad, const struct leap_table *cur,
+    const atomic_bool *stop, struct err *e)
 {
 	struct leap_table *got;
 	struct err le = { .msg = "" };
+	struct timespec now;
 	enum leapfetch_result res = LEAPFETCH_FAILED;
 	char *tmp = NULL;
 	int fd = -1;
 
 	got = malloc(sizeof(*got));
 	if (got == NULL ||
-	    asprintf(&tmp, "%s/.leap-seconds.XXXXXX", dir) < 0) {
+	    asprintf(&tmp, "%s/" LEAPFETCH_TMP_PREFIX "XXXXXX", dir) < 0) {
 		tmp = NULL;
 		err_setsys(e, "%s", cfg->path);
 		goto out;
@@ -293,7 +357,8 @@ leapfetch_locked(const struct leapfetch_config *cfg, const char *dir,
 		goto out;
 	}
 	fd = -1;
-	if (leap_load(tmp, LEAP_REQUIRE_HASH, got, &le) != 0) {
+	ts_now(&now);
+	if (leap_load(tmp, &now, got, &le) != 0) {
 		/* le names the temporary file; the URL says more. */
 		const char *why = le.msg;
 		size_t n = strlen(tmp);
@@ -303,7 +368,8 @@ leapfetch_locked(const struct leapfetch_config *cfg, const char *dir,
 		err_set(e, "%s: %s", cfg->url, why);
 		goto out;
 	}
-	if (have && got->updated <= cur->updated) {
+	if (have && (got->updated < cur->updated ||
+	    (got->updated == cur->updated && !cache_bad))) {
 		res = LEAPFETCH_NOT_NEWER;
 		goto out;
 	}
@@ -326,17 +392,19 @@ out:
 	return res;
 }
 
+/* One check; *swept gets the number of stale temporary files removed. */
 static enum leapfetch_result
 leapfetch_run(const struct leapfetch_config *cfg, const atomic_bool *stop,
-    struct err *e)
+    int *swept, struct err *e)
 {
 	struct leap_table *cur;
 	enum leapfetch_result res = LEAPFETCH_FAILED;
 	struct stat st;
 	char *dir = NULL, *lock = NULL;
-	bool have;
+	bool have, cache_bad;
 	int lfd = -1;
 
+	*swept = 0;
 	if (cfg->path == NULL || cfg->path[0] == '\0' || cfg->url == NULL ||
 	    cfg->url[0] == '\0') {
 		err_set(e, "leap-second download needs a cache path and a URL");
@@ -347,18 +415,26 @@ leapfetch_run(const struct leapfetch_config *cfg, const atomic_bool *stop,
 		err_setsys(e, "%s", cfg->path);
 		return LEAPFETCH_FAILED;
 	}
-	if (!leapfetch_needed(cfg, cur, &have)) {
-		res = LEAPFETCH_NOT_NEEDED;
-		goto out;
-	}
-	if (leapfetch_global_init(e) != 0)
-		goto out;
 	dir = leapfetch_dirname(cfg->path);
 	if (dir == NULL || asprintf(&lock, "%s.lock", cfg->path) < 0) {
 		lock = NULL;
 		err_setsys(e, "%s", cfg->path);
 		goto out;
 	}
+	if (!leapfetch_needed(cfg, cur, &have, &cache_bad)) {
+		/*
+		 * The download that left a temporary file may have been
+		 * finished by another process since. Sweep without creating
+		 * the lock file: where there is none, none of ours ran.
+		 */
+		lfd = open(lock, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (lfd >= 0 && flock(lfd, LOCK_EX | LOCK_NB) == 0)
+			*swept = leapfetch_sweep(dir);
+		res = LEAPFETCH_NOT_NEEDED;
+		goto out;
+	}
+	if (leapfetch_global_init(e) != 0)
+		goto out;
 	if (stat(dir, &st) != 0) {
 		err_setsys(e, "cache directory %s of %s", dir, cfg->path);
 		goto out;
@@ -381,12 +457,13 @@ leapfetch_run(const struct leapfetch_config *cfg, const atomic_bool *stop,
 		err_setsys(e, "flock %s", lock);
 		goto out;
 	}
+	*swept = leapfetch_sweep(dir);
 	/* Another process may have finished a download while we looked. */
-	if (!leapfetch_needed(cfg, cur, &have)) {
+	if (!leapfetch_needed(cfg, cur, &have, &cache_bad)) {
 		res = LEAPFETCH_NOT_NEEDED;
 		goto out;
 	}
-	res = leapfetch_locked(cfg, dir, have, cur, stop, e);
+	res = leapfetch_locked(cfg, dir, have, cache_bad, cur, stop, e);
 out:
 	if (lfd >= 0)
 		close(lfd);	/* drops the lock; the file stays for the others */
@@ -399,7 +476,34 @@ out:
 enum leapfetch_result
 leapfetch_once(const struct leapfetch_config *cfg, struct err *e)
 {
-	return leapfetch_run(cfg, NULL, e);
+	int swept;
+
+	return leapfetch_run(cfg, NULL, &swept, e);
+}
+
+unsigned
+leapfetch_next_delay(unsigned *pause_s, enum leapfetch_result r,
+    unsigned retry_s, unsigned interval_s)
+{
+	switch (r) {
+	case LEAPFETCH_UPDATED:
+	case LEAPFETCH_NOT_NEEDED:
+		*pause_s = 0;
+		return interval_s;
+	case LEAPFETCH_FAILED:
+	case LEAPFETCH_BUSY:
+	case LEAPFETCH_NOT_NEWER:
+		break;
+	}
+	if (*pause_s == 0)
+		*pause_s = retry_s;
+	else if (*pause_s > interval_s / 2)
+		*pause_s = interval_s;
+	else
+		*pause_s *= 2;
+	if (*pause_s > interval_s)
+		*pause_s = interval_s;
+	return *pause_s;
 }
 
 static void
@@ -426,20 +530,32 @@ leapfetch_main(void *arg)
 	struct leapfetch *f = arg;
 	unsigned interval = f->cfg.interval_s > 0 ? f->cfg.interval_s :
 	    LEAPFETCH_INTERVAL_S;
+	unsigned retry = f->cfg.retry_s > 0 ? f->cfg.retry_s :
+	    LEAPFETCH_RETRY_S;
+	unsigned pause = 0, delay;
+	enum leapfetch_result r;
 	struct timespec deadline;
 	struct err e;
+	int swept;
 
 	while (!atomic_load(&f->stop)) {
 		err_clear(&e);
-		switch (leapfetch_run(&f->cfg, &f->stop, &e)) {
+		r = leapfetch_run(&f->cfg, &f->stop, &swept, &e);
+		delay = leapfetch_next_delay(&pause, r, retry, interval);
+		if (swept > 0)
+			leapfetch_log(f, "leap table: removed %d stale "
+			    "temporary file%s beside %s", swept,
+			    swept == 1 ? "" : "s", f->cfg.path);
+		switch (r) {
 		case LEAPFETCH_FAILED:
 			if (!atomic_load(&f->stop))
 				leapfetch_log(f, "leap table: download failed: "
-				    "%s", e.msg);
+				    "%s (next try in %u s)", e.msg, delay);
 			break;
 		case LEAPFETCH_NOT_NEWER:
 			leapfetch_log(f, "leap table: %s is not newer than the "
-			    "table in use (kept it)", f->cfg.url);
+			    "table in use (kept it; next try in %u s)",
+			    f->cfg.url, delay);
 			break;
 		case LEAPFETCH_UPDATED:
 			leapfetch_log(f, "leap table: downloaded %s into %s",
@@ -450,7 +566,7 @@ leapfetch_main(void *arg)
 			break;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &deadline);
-		deadline.tv_sec += (time_t)interval;
+		deadline.tv_sec += (time_t)delay;
 		pthread_mutex_lock(&f->mu);
 		while (!atomic_load(&f->stop) &&
 		    pthread_cond_timedwait(&f->cv, &f->mu, &deadline) !=

@@ -4,6 +4,10 @@
  * changes (checked at most once a second), so every responder process picks
  * up a table that one of them downloaded. The download itself runs in a
  * background thread (leapfetch.h) that only ever writes the cache file.
+ * The cache is data, not configuration: one that is empty, cut short or
+ * garbage is logged and tzdata's copy used until a good table replaces it
+ * (a missing one too, silently while tzdata's copy serves); only an
+ * unusable path stops a start.
  */
 #ifndef WEBNTP_LEAPSRC_H
 #define WEBNTP_LEAPSRC_H
@@ -20,26 +24,31 @@ typedef void leapsrc_log_fn(void *ctx, const char *msg);
 
 struct leapsrc_config {
 	const char	*path;		/* the cache (-leap-second-path) */
-	bool		 path_given;	/* a bad file at start is fatal */
-	const char	*tzdata;	/* fallback when the cache is absent */
-	const char	*url;		/* -leap-second-url */
+	bool		 path_given;	/* an unusable path is fatal */
+	const char	*tzdata;	/* used while the cache is not good */
+	const char	*url;		/* -leap-second-url; "": none */
 	leapsrc_log_fn	*log;		/* may be NULL */
 	void		*log_ctx;
 };
 
 struct leapsrc;
 
-/* Load the initial table. -1 with e set only for a cache given by the user
- * that exists but is refused; anything else starts (maybe with no table). */
+/* Whether path can hold a cache: not empty, not something other than a
+ * regular file, in a directory that exists. 0, or -1 with e saying why. */
+int	leapsrc_check_path(const char *path, struct err *e);
+/* Load the initial table. -1 with e set only for a path given by the user
+ * that leapsrc_check_path refuses; a bad or missing cache file is logged
+ * and tzdata's copy used (maybe no table at all: answers carry zeros). */
 int	leapsrc_open(struct leapsrc **out, const struct leapsrc_config *cfg,
 	    struct err *e);
-/* The answer's leap fields at now; reloads a changed file first. */
+/* The answer's leap fields at now; reloads a changed file first. Safe to
+ * call from several threads at once. */
 void	leapsrc_lookup(struct leapsrc *src, const struct timespec *now,
 	    struct leap_info *out);
-/* The table in use (NULL when none). */
-const struct leap_table *leapsrc_table(struct leapsrc *src);
+/* A copy of the table in use; false (and *out empty) when there is none. */
+bool	leapsrc_table(struct leapsrc *src, struct leap_table *out);
 /* Start the background download thread (not in CGI mode: the process is
- * gone before a download could finish). */
+ * gone before a download could finish); nothing with an empty URL. */
 int	leapsrc_start_fetch(struct leapsrc *src, struct err *e);
 /* Stop the thread, free everything. NULL is fine. */
 void	leapsrc_close(struct leapsrc *src);

@@ -4,9 +4,7 @@
  */
 #include "config.h"
 
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "serveropt.h"
 
@@ -16,57 +14,35 @@ static const struct serveropt_flag serveropt_common[] = {
 	{ "leap-second-path", "PATH",
 	    "leap-seconds.list cache (default " WEBNTP_LEAP_CACHE ")", NULL, NULL },
 	{ "leap-second-url", "URL",
-	    "where to download leap-seconds.list (default " SERVEROPT_LEAP_URL ")",
-	    NULL, NULL },
+	    "where to download leap-seconds.list (default " SERVEROPT_LEAP_URL
+	    "; \"\" never downloads)", NULL, NULL },
 	{ "help", NULL, "print this help and exit", NULL, NULL },
 	{ "version", NULL, "print the version and exit", NULL, NULL },
 };
 #define SERVEROPT_NCOMMON \
 	(sizeof(serveropt_common) / sizeof(serveropt_common[0]))
 
+/* "" is allowed: it never downloads (go-webntp does the same). */
 static int
 serveropt_check_url(const char *url, struct err *e)
 {
-	if (strncmp(url, "http://", 7) == 0 || strncmp(url, "https://", 8) == 0 ||
-	    strncmp(url, "file://", 7) == 0)
+	if (url[0] == '\0' || strncmp(url, "http://", 7) == 0 ||
+	    strncmp(url, "https://", 8) == 0 || strncmp(url, "file://", 7) == 0)
 		return 0;
 	err_set(e, "invalid -leap-second-url \"%s\": not an http, https or "
-	    "file URL", url);
+	    "file URL (or \"\" for none)", url);
 	return -1;
 }
 
 static int
 serveropt_check_path(const char *path, struct err *e)
 {
-	char *dir, *slash;
-	struct stat st;
-	int rc = 0;
+	struct err pe = { .msg = "" };
 
-	if (path[0] == '\0') {
-		err_set(e, "invalid -leap-second-path \"\": empty");
-		return -1;
-	}
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		err_set(e, "invalid -leap-second-path \"%s\": not a regular file",
-		    path);
-		return -1;
-	}
-	dir = strdup(path);
-	if (dir == NULL) {
-		err_setsys(e, "invalid -leap-second-path \"%s\"", path);
-		return -1;
-	}
-	slash = strrchr(dir, '/');
-	if (slash != NULL) {
-		*(slash == dir ? slash + 1 : slash) = '\0';
-		if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-			err_set(e, "invalid -leap-second-path \"%s\": no "
-			    "directory %s", path, dir);
-			rc = -1;
-		}
-	}
-	free(dir);
-	return rc;
+	if (leapsrc_check_path(path, &pe) == 0)
+		return 0;
+	err_set(e, "invalid -leap-second-path \"%s\": %s", path, pe.msg);
+	return -1;
 }
 
 enum serveropt_result

@@ -84,6 +84,10 @@ write("leap-wronghash.list", table(UPDATED_2019 + 86400 * 1000, FAR,
 write("leap-iers.list", table(UPDATED_2019, 3786480000, DATA_2019,
       "IERS layout: spaces and the #NTP Time header", sep="      ",
       iers=True))
+# The 2019 table without its last leap second (2017-01-01): a table whose
+# answers tell it from the whole one (leap 35, next 2015-07-01).
+write("leap-2015.list", table(UPDATED_2019, 3786480000, DATA_2019[:-1],
+      "the 2019 table without its 2017 leap second"))
 # A deleted leap second (step -1) after the 2017 one.
 write("leap-negative.list", table(UPDATED_2019 + 86400 * 1000, FAR,
       DATA_2019 + [(3944678400, 36, "1 Jan 2025 (deleted)")],

@@ -12,7 +12,10 @@ WEB_TESTS = \
 	tests/integration/responder-apache.test \
 	tests/integration/responder-faketime.test \
 	tests/integration/leapfetch-file.test \
-	tests/integration/leapfetch-http.test
+	tests/integration/leapfetch-http.test \
+	tests/integration/leapfetch-retry.test \
+	tests/integration/leapfetch-empty-url.test \
+	tests/integration/leapcache-respawn.test
 TESTS += $(WEB_TESTS)
 EXTRA_DIST += $(WEB_TESTS)
 # The Apache tests use apache/webntp.conf as built.
@@ -20,5 +23,6 @@ check_DATA = apache/webntp.conf
 # Their runtime directories (tests/run/NAME, see lib.sh).
 clean-local: web-clean-local
 web-clean-local:
-	-rm -rf tests/run/responder-* tests/run/leapfetch-* tests/run/web-latency.sh
+	-rm -rf tests/run/responder-* tests/run/leapfetch-* tests/run/leapcache-* \
+		tests/run/web-latency.sh
 .PHONY: web-clean-local

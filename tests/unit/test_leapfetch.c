@@ -2,7 +2,9 @@
  * test_leapfetch.c: downloading leap-seconds.list into the cache
  * (PROTOCOL.md section 6): file:// URLs of the tables in tests/data, a
  * small HTTP server of our own on 127.0.0.1 for status codes, redirects and
- * sizes, the lock between processes, and the thread.
+ * sizes, the lock between processes, a bad cache that needs replacing, the
+ * retry schedule, the sweep of stale temporary files, and the thread (its
+ * retry after a failure included).
  */
 #include "leapfetch.c"
 
@@ -15,6 +17,7 @@
 #include "unit.h"
 
 #define T2019	"leap-seconds-2019-05-02.list"
+#define EMPTY	""	/* as the cache: an empty file */
 
 struct fix {
 	char	dir[4096];
@@ -97,6 +100,18 @@ static const struct {
 	{ NULL, "no-such-file", "leap-future.list", LEAPFETCH_UPDATED, NULL,
 	    "leap-future.list" },
 	{ "mkleap.py", NULL, T2019, LEAPFETCH_UPDATED, NULL, T2019 },
+	/* A cache that does not load is replaced though tzdata's copy is
+	 * good, by a table as new as that one or newer, not by an older. */
+	{ "mkleap.py", "leap-future.list", "leap-negative.list",
+	    LEAPFETCH_UPDATED, NULL, "leap-negative.list" },
+	{ "leap-nohash.list", "leap-future.list", "leap-negative.list",
+	    LEAPFETCH_UPDATED, NULL, "leap-negative.list" },
+	{ EMPTY, "leap-future.list", "leap-future.list", LEAPFETCH_UPDATED,
+	    NULL, "leap-future.list" },
+	{ "leap-wronghash.list", "leap-future.list", "no-such-file",
+	    LEAPFETCH_FAILED, "no-such-file", "leap-wronghash.list" },
+	{ "mkleap.py", "leap-future.list", T2019, LEAPFETCH_NOT_NEWER, NULL,
+	    "mkleap.py" },
 	/* The table in use (2019) expired at the end of 2019. */
 	{ T2019, NULL, "leap-future.list", LEAPFETCH_UPDATED, NULL,
 	    "leap-future.list" },
@@ -129,7 +144,9 @@ START_TEST(test_once)
 	enum leapfetch_result r;
 
 	fix_init(&f);
-	if (once_cases[_i].cache != NULL)
+	if (once_cases[_i].cache != NULL && once_cases[_i].cache[0] == '\0')
+		unit_write(f.cache, "", 0);
+	else if (once_cases[_i].cache != NULL)
 		unit_copy(unit_data(once_cases[_i].cache), f.cache);
 	if (once_cases[_i].tzdata != NULL)
 		f.cfg.tzdata = strdup(unit_data(once_cases[_i].tzdata));
@@ -223,6 +240,154 @@ START_TEST(test_bad_config)
 	cfg.url = "";
 	err_clear(&e);
 	ck_assert_int_eq(leapfetch_once(&cfg, &e), LEAPFETCH_FAILED);
+}
+END_TEST
+
+/*
+ * The retry schedule: after a failure, a busy lock or a download that is
+ * not newer, a minute, doubling, at most the interval; back to the
+ * interval after a success or nothing to do.
+ */
+#define F	LEAPFETCH_FAILED
+#define B	LEAPFETCH_BUSY
+#define O	LEAPFETCH_NOT_NEWER
+#define N	LEAPFETCH_NOT_NEEDED
+#define U	LEAPFETCH_UPDATED
+#define DAY	86400u
+
+static const struct {
+	unsigned		retry_s, interval_s;
+	int			n;
+	enum leapfetch_result	r[16];
+	unsigned		delay[16];
+} delay_cases[] = {
+	{ 60, DAY, 14, { F, F, F, F, F, F, F, F, F, F, F, F, F, F },
+	    { 60, 120, 240, 480, 960, 1920, 3840, 7680, 15360, 30720, 61440,
+	    DAY, DAY, DAY } },
+	{ 60, DAY, 4, { F, F, U, F }, { 60, 120, DAY, 60 } },
+	{ 60, DAY, 6, { B, O, F, N, B, B }, { 60, 120, 240, DAY, 60, 120 } },
+	{ 60, DAY, 3, { N, U, N }, { DAY, DAY, DAY } },
+	{ 1, 10, 6, { F, F, F, F, F, F }, { 1, 2, 4, 8, 10, 10 } },
+	{ 100, 60, 2, { F, F }, { 60, 60 } },
+	/* No overflow near the top of unsigned. */
+	{ 3000000000u, 4294967295u, 3, { F, F, F },
+	    { 3000000000u, 4294967295u, 4294967295u } },
+};
+
+START_TEST(test_next_delay)
+{
+	unsigned pause = 0;
+
+	for (int k = 0; k < delay_cases[_i].n; k++)
+		ck_assert_msg(leapfetch_next_delay(&pause, delay_cases[_i].r[k],
+		    delay_cases[_i].retry_s, delay_cases[_i].interval_s) ==
+		    delay_cases[_i].delay[k], "step %d: pause %u, wanted %u",
+		    k, pause, delay_cases[_i].delay[k]);
+}
+END_TEST
+
+#undef F
+#undef B
+#undef O
+#undef N
+#undef U
+
+/* A file in the scratch directory, its mtime age_s seconds ago. */
+static void
+sweep_file(const struct fix *f, const char *name, int64_t age_s)
+{
+	char p[4300];
+	struct timespec t[2];
+
+	snprintf(p, sizeof(p), "%s/%s", f->dir, name);
+	unit_write(p, "x", 1);
+	ts_now(&t[0]);
+	t[0].tv_sec -= (time_t)age_s;
+	t[1] = t[0];
+	ck_assert_int_eq(utimensat(AT_FDCWD, p, t, 0), 0);
+}
+
+static bool
+sweep_exists(const struct fix *f, const char *name)
+{
+	char p[4300];
+	struct stat st;
+
+	snprintf(p, sizeof(p), "%s/%s", f->dir, name);
+	return lstat(p, &st) == 0;
+}
+
+/*
+ * Temporary files of killed downloads: removed under the lock when they are
+ * old enough that no live download owns them; nothing else is touched.
+ */
+START_TEST(test_sweep)
+{
+	static const struct {
+		const char	*name;
+		int64_t		 age_s;
+		bool		 swept;
+	} files[] = {
+		{ ".leap-seconds.AbC123", 7200, true },
+		{ ".leap-seconds.zz9zz9", LEAPFETCH_STALE_S + 5, true },
+		{ ".leap-seconds.xyz789", 10, false },	/* may be live */
+		{ ".leap-seconds.toolong", 7200, false },
+		{ ".leap-seconds.ab-12_", 7200, false },
+		{ ".leap-seconds.list", 7200, false },
+		{ "leap-seconds.AbC123", 7200, false },
+		{ "other.txt", 7200, false },
+	};
+	char p[4300], link[4300], sub[4300];
+	struct fix f;
+	struct err e = { .msg = "" };
+	int fd;
+
+	fix_init(&f);
+	for (size_t i = 0; i < NITEMS(files); i++)
+		sweep_file(&f, files[i].name, files[i].age_s);
+	/* A directory and a symbolic link of the right name stay. */
+	snprintf(sub, sizeof(sub), "%s/.leap-seconds.dir000", f.dir);
+	ck_assert_int_eq(mkdir(sub, 0755), 0);
+	snprintf(link, sizeof(link), "%s/.leap-seconds.lnk000", f.dir);
+	snprintf(p, sizeof(p), "%s/other.txt", f.dir);
+	ck_assert_int_eq(symlink(p, link), 0);
+
+	/* Nothing to download and no lock file: nothing swept, no lock. */
+	unit_copy(unit_data("leap-future.list"), f.cache);
+	f.cfg.url = file_url(&f, "no-such-file");
+	ck_assert_int_eq(leapfetch_once(&f.cfg, &e), LEAPFETCH_NOT_NEEDED);
+	ck_assert(sweep_exists(&f, files[0].name));
+	ck_assert_int_eq(access(f.lock, F_OK), -1);
+
+	/* Another process holds the lock: it may own any of them. */
+	unit_copy(unit_data(T2019), f.cache);
+	f.cfg.url = file_url(&f, "leap-future.list");
+	fd = open(f.lock, O_RDWR | O_CREAT, 0644);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(flock(fd, LOCK_EX | LOCK_NB), 0);
+	ck_assert_int_eq(leapfetch_once(&f.cfg, &e), LEAPFETCH_BUSY);
+	ck_assert(sweep_exists(&f, files[0].name));
+	close(fd);
+
+	/* A download under the lock sweeps first. */
+	ck_assert_int_eq(leapfetch_once(&f.cfg, &e), LEAPFETCH_UPDATED);
+	for (size_t i = 0; i < NITEMS(files); i++)
+		ck_assert_msg(sweep_exists(&f, files[i].name) !=
+		    files[i].swept, "%s: %s", files[i].name,
+		    files[i].swept ? "kept" : "removed");
+	ck_assert(sweep_exists(&f, ".leap-seconds.dir000"));
+	ck_assert(sweep_exists(&f, ".leap-seconds.lnk000"));
+	ck_assert(sweep_exists(&f, "other.txt"));
+
+	/* With the lock file there, a check with nothing to do sweeps too. */
+	sweep_file(&f, files[0].name, 7200);
+	ck_assert_int_eq(leapfetch_once(&f.cfg, &e), LEAPFETCH_NOT_NEEDED);
+	ck_assert(!sweep_exists(&f, files[0].name));
+	ck_assert(sweep_exists(&f, ".leap-seconds.xyz789"));
+
+	rmdir(sub);
+	unlink(link);
+	unit_rmdir(f.dir);
 }
 END_TEST
 
@@ -563,6 +728,82 @@ START_TEST(test_thread_stop_transfer)
 }
 END_TEST
 
+/*
+ * The thread retries a failed download after retry_s (1 s here; a minute
+ * in the programs), and a busy lock too, not a day later: the source file
+ * appears after the first attempt, and the next one fetches it.
+ */
+START_TEST(test_thread_retry)
+{
+	struct logbook lb = { .mu = PTHREAD_MUTEX_INITIALIZER };
+	struct leapfetch *lf;
+	struct fix f;
+	struct err e = { .msg = "" };
+	char src[4300], tmp[4300];
+	int fd, n;
+
+	fix_init(&f);
+	snprintf(src, sizeof(src), "%s/src.list", f.dir);
+	snprintf(tmp, sizeof(tmp), "%s/src.tmp", f.dir);
+	snprintf(f.url, sizeof(f.url), "file://%s", src);
+	f.cfg.url = f.url;
+	f.cfg.log = logbook_add;
+	f.cfg.log_ctx = &lb;
+	f.cfg.retry_s = 1;
+	f.cfg.interval_s = 3600;
+	ck_assert_int_eq(leapfetch_start(&lf, &f.cfg, &e), 0);
+	ck_assert_int_eq(logbook_wait(&lb, 1), 1);
+	pthread_mutex_lock(&lb.mu);
+	ck_assert_msg(strstr(lb.last, "leap table: download failed: file://") !=
+	    NULL && strstr(lb.last, "(next try in 1 s)") != NULL, "logged %s",
+	    lb.last);
+	/* Held by another process from now on: BUSY, not logged. */
+	fd = open(f.lock, O_RDWR | O_CREAT, 0644);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(flock(fd, LOCK_EX), 0);
+	pthread_mutex_unlock(&lb.mu);
+	unit_copy(unit_data("leap-future.list"), tmp);
+	ck_assert_int_eq(rename(tmp, src), 0);
+	usleep(2500000);	/* the try 1 s after the failure is busy */
+	assert_cache(&f, NULL);
+	close(fd);
+	/* The next, 2 s after that one, downloads. */
+	n = logbook_wait(&lb, 2);
+	leapfetch_stop(lf);
+	ck_assert_msg(n == 2, "logged %d lines, last %s", n, lb.last);
+	ck_assert_msg(strstr(lb.last, "leap table: downloaded file://") != NULL,
+	    "logged %s", lb.last);
+	assert_cache(&f, "leap-future.list");
+	unlink(src);
+	unit_rmdir(f.dir);
+}
+END_TEST
+
+/* The thread logs the temporary files it removed. */
+START_TEST(test_thread_sweep)
+{
+	struct logbook lb = { .mu = PTHREAD_MUTEX_INITIALIZER };
+	struct leapfetch *lf;
+	struct fix f;
+	struct err e = { .msg = "" };
+
+	fix_init(&f);
+	sweep_file(&f, ".leap-seconds.Kill3d", 7200);
+	unit_copy(unit_data(T2019), f.cache);
+	f.cfg.url = file_url(&f, "leap-future.list");
+	f.cfg.log = logbook_add;
+	f.cfg.log_ctx = &lb;
+	ck_assert_int_eq(leapfetch_start(&lf, &f.cfg, &e), 0);
+	ck_assert_int_eq(logbook_wait(&lb, 2), 2);
+	leapfetch_stop(lf);
+	ck_assert_msg(strstr(lb.last, "leap table: downloaded") != NULL,
+	    "logged %s", lb.last);
+	ck_assert(!sweep_exists(&f, ".leap-seconds.Kill3d"));
+	assert_no_temp(&f);
+	unit_rmdir(f.dir);
+}
+END_TEST
+
 /* Nothing to do: nothing logged; a NULL handle is fine. */
 START_TEST(test_thread_quiet)
 {
@@ -597,6 +838,8 @@ leapfetch_suite(void)
 	tcase_add_test(tc, test_missing_dir);
 	tcase_add_test(tc, test_bad_config);
 	tcase_add_test(tc, test_size_limit);
+	tcase_add_loop_test(tc, test_next_delay, 0, NITEMS(delay_cases));
+	tcase_add_test(tc, test_sweep);
 	tcase_add_test(tc, test_protocols);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("http");
@@ -608,6 +851,8 @@ leapfetch_suite(void)
 	tcase_add_loop_test(tc, test_thread, 0, NITEMS(thread_cases));
 	tcase_add_test(tc, test_thread_stop_transfer);
 	tcase_add_test(tc, test_thread_quiet);
+	tcase_add_test(tc, test_thread_retry);
+	tcase_add_test(tc, test_thread_sweep);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -64,9 +64,18 @@ static const struct {
 	    "invalid -leap-second-path \"\": empty" },
 	{ { "-leap-second-url", "ftp://example.org/leap.list" }, SERVEROPT_BAD,
 	    "invalid -leap-second-url \"ftp://example.org/leap.list\": not an "
-	    "http, https or file URL" },
-	{ { "-leap-second-url=" }, SERVEROPT_BAD,
-	    "invalid -leap-second-url \"\": not an http, https or file URL" },
+	    "http, https or file URL (or \"\" for none)" },
+	{ { "-leap-second-url", " " }, SERVEROPT_BAD,
+	    "invalid -leap-second-url \" \": not an http, https or file URL "
+	    "(or \"\" for none)" },
+	/* An empty URL: never download (go-webntp does the same). */
+	{ { "-leap-second-url=" }, SERVEROPT_RUN, NULL, false, NULL, "", 2,
+	    NULL, false },
+	{ { "-leap-second-url", "", "-leap-second-path", "@DATA@/l.list" },
+	    SERVEROPT_RUN, NULL, false, "@DATA@/l.list", "", 5, NULL, false },
+	/* A file that is no table is the cache's problem, not the flag's. */
+	{ { "-leap-second-path", "@DATA@/mkleap.py" }, SERVEROPT_RUN, NULL,
+	    false, "@DATA@/mkleap.py", NULL, 3, NULL, false },
 	{ { "-no-such-flag" }, SERVEROPT_BAD,
 	    "invalid option \"-no-such-flag\": unknown (see -help)" },
 	{ { "-allow" }, SERVEROPT_BAD,
