@@ -12,13 +12,15 @@ WEB_TESTS = \
 	tests/integration/responder-apache.test \
 	tests/integration/responder-faketime.test \
 	tests/integration/leapfetch-file.test \
-	tests/integration/leapfetch-http.test
+	tests/integration/leapfetch-http.test \
+	tests/integration/lighttpd-capacity.test
 TESTS += $(WEB_TESTS)
-EXTRA_DIST += $(WEB_TESTS)
+EXTRA_DIST += $(WEB_TESTS) tests/integration/ws-hold.js
 # The Apache tests use apache/webntp.conf as built.
 check_DATA = apache/webntp.conf
 # Their runtime directories (tests/run/NAME, see lib.sh).
 clean-local: web-clean-local
 web-clean-local:
-	-rm -rf tests/run/responder-* tests/run/leapfetch-* tests/run/web-latency.sh
+	-rm -rf tests/run/responder-* tests/run/leapfetch-* tests/run/lighttpd-* \
+	    tests/run/web-latency.sh
 .PHONY: web-clean-local
