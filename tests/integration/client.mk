@@ -1,6 +1,7 @@
 # The client's integration tests (webntp, webntp -serve); kept apart from
 # local.mk so branches merge.
 CLIENT_TESTS = tests/integration/client-serve.test \
+	tests/integration/client-serve-restart.test \
 	tests/integration/client-faketime.test \
 	tests/integration/client-errors.test \
 	tests/integration/client-tls.test \

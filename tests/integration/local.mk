@@ -15,14 +15,15 @@ WEB_TESTS = \
 	tests/integration/leapfetch-http.test \
 	tests/integration/leapfetch-retry.test \
 	tests/integration/leapfetch-empty-url.test \
-	tests/integration/leapcache-respawn.test
+	tests/integration/leapcache-respawn.test \
+	tests/integration/lighttpd-capacity.test
 TESTS += $(WEB_TESTS)
-EXTRA_DIST += $(WEB_TESTS)
+EXTRA_DIST += $(WEB_TESTS) tests/integration/ws-hold.js
 # The Apache tests use apache/webntp.conf as built.
 check_DATA = apache/webntp.conf
 # Their runtime directories (tests/run/NAME, see lib.sh).
 clean-local: web-clean-local
 web-clean-local:
 	-rm -rf tests/run/responder-* tests/run/leapfetch-* tests/run/leapcache-* \
-		tests/run/web-latency.sh
+		tests/run/lighttpd-* tests/run/web-latency.sh
 .PHONY: web-clean-local
