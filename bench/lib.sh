@@ -19,10 +19,15 @@ bench_lighttpd() {
 
 # lighttpd_cfg NAME PROCS [EXTRA]: lighttpd.conf as shipped, but with PROCS
 # responder processes (its only fixed setting; "" keeps the shipped number)
-# and EXTRA lines before the include of webntp.conf.
+# and EXTRA lines (any text) before the include of webntp.conf.
 lighttpd_cfg() {
+	local extra=${3:-}
+
+	extra=${extra//\\/\\\\}
+	extra=${extra//|/\\|}
+	extra=${extra//&/\\&}
 	sed -e "${2:+s|^var.webntp_procs = .*|var.webntp_procs = $2|}" \
-	    -e "s|^include \"webntp.conf\"|${3:-}\ninclude \"$top_srcdir/lighttpd/webntp.conf\"|" \
+	    -e "s|^include \"webntp.conf\"|${extra//$'\n'/\\n}\ninclude \"$top_srcdir/lighttpd/webntp.conf\"|" \
 	    "$top_srcdir/lighttpd/lighttpd.conf" >"$D/$1.conf"
 	echo "$D/$1.conf"
 }
