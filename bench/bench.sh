@@ -50,6 +50,7 @@ fi
 
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/web.sh"
+. "$top_srcdir/bench/lib.sh"
 ulimit -n "$(ulimit -Hn)"
 
 FCGI=$top_builddir/src/responder/webntp.fcgi
@@ -89,29 +90,6 @@ pctl() { sort -g | awk -v p="$1" '{a[NR]=$1} END {if (!NR) {print "nan"; exit} i
 
 # ---- servers ----
 
-# bench_lighttpd PORT FLAGS [CONF]: as web.sh's t_lighttpd (lighttpd.conf
-# from the environment, T_RESPONDER, T_WS_PORT), with another config.
-bench_lighttpd() {
-	local port=$1 flags=$2 conf=${3:-$top_srcdir/lighttpd/lighttpd.conf}
-
-	mkdir -p "$T_SOCKDIR/l$port"
-	WEBNTP_BIND=127.0.0.1 WEBNTP_PORT=$port WEBNTP_FCGI=$T_RESPONDER \
-	WEBNTP_FLAGS="${flags:- }" WEBNTP_WS_HOST=127.0.0.1 \
-	WEBNTP_WS_PORT=${T_WS_PORT:-1} WEBNTP_RUNDIR="$T_SOCKDIR/l$port" \
-	    "$LIGHTTPD" -D -f "$conf" >"$D/lighttpd-$port.log" 2>&1 &
-	t_bg $!
-	t_wait_port 127.0.0.1 "$port"
-}
-
-# lighttpd_cfg NAME PROCS [EXTRA]: lighttpd.conf as shipped, but with PROCS
-# responder processes (its only fixed setting) and EXTRA lines at the end.
-lighttpd_cfg() {
-	sed -e "s|^var.webntp_procs = .*|var.webntp_procs = $2|" \
-	    -e "s|^include \"webntp.conf\"|${3:-}\ninclude \"$top_srcdir/lighttpd/webntp.conf\"|" \
-	    "$top_srcdir/lighttpd/lighttpd.conf" >"$D/$1.conf"
-	echo "$D/$1.conf"
-}
-
 # lighttpd_static PORT: lighttpd serving one small file (the ceiling).
 lighttpd_static() {
 	local run="$D/static-$1"
@@ -125,12 +103,6 @@ server.pid-file = "$run.pid"
 index-file.names = ( "index.json" )
 EOF
 	"$LIGHTTPD" -D -f "$run.conf" >"$run.log" 2>&1 &
-	t_bg $!
-	t_wait_port 127.0.0.1 "$1"
-}
-
-sidecar() {
-	"$WS" -listen "127.0.0.1:$1" $FLAGS 2>>"$D/ws-$1.log" &
 	t_bg $!
 	t_wait_port 127.0.0.1 "$1"
 }
@@ -919,9 +891,7 @@ headline() {
 	echo
 	echo "Written by \`make bench\` (bench/bench.sh) on $(date -u '+%Y-%m-%d %H:%M UTC'), in $ELAPSED s."
 	echo
-	echo "- Machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores" \
-	    "($(lscpu | sed -n 's/^Thread(s) per core: *//p') thread(s) per core), $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo) RAM;" \
-	    "Linux $(uname -r); $(. /etc/os-release && echo "$PRETTY_NAME")."
+	bench_machine
 	echo "- Software: $("$LIGHTTPD" -v 2>&1 | head -1 | cut -d' ' -f1); $("$APACHE2" -v 2>&1 | sed -n 's/^Server version: //p') (mpm_event, mod_fcgid);" \
 	    "$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2); $(valgrind --version); htpdate $(htpdate -v 2>&1 | head -1 | awk '{print $NF}');" \
 	    "chrony $("$CHRONYD" -v | awk '{print $4}')."

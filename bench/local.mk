@@ -7,7 +7,7 @@ bench_wsload_LDADD = $(WSLAY_LIBS)
 endif
 # bench/ws-measure.sh BUILD_DIR: the sidecar's figures with wsload.
 EXTRA_DIST += bench/ws-measure.sh bench/web-latency.sh bench/bench.sh \
-	bench/results
+	bench/lib.sh bench/soak.sh bench/results
 
 # Built by `make bench` only.
 EXTRA_PROGRAMS = bench/relay bench/cheapest
@@ -34,4 +34,21 @@ bench: all $(BENCH_PROGS)
 	FAKETIME_LIB='$(FAKETIME_LIB)' CC_FLAGS='$(CFLAGS)' \
 	    bash $(abs_top_srcdir)/bench/bench.sh
 endif
-.PHONY: bench
+
+# `make soak` (bench/soak.sh): a long run under load with responders killed,
+# RSS sampled and valgrind; its checks can fail. Not part of `make check`.
+if ENABLE_SANITIZERS
+soak:
+	@echo "soak: this build has sanitizers; configuring a release build in bench/release"
+	$(MKDIR_P) bench/release
+	cd bench/release && { test -f Makefile || \
+	    $(abs_top_srcdir)/configure -q CFLAGS='-O2 -g'; } && \
+	    $(MAKE) $(AM_MAKEFLAGS) soak
+else
+soak: all
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+	LIGHTTPD='$(LIGHTTPD)' APACHE2='$(APACHE2)' \
+	APACHE_MODULES='$(APACHE_MODULES)' CURL='$(CURL_PROG)' \
+	    bash $(abs_top_srcdir)/bench/soak.sh
+endif
+.PHONY: bench soak
