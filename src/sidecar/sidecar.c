@@ -20,6 +20,9 @@
  * - SIGTERM/SIGINT: the listening socket is closed, handshakes dropped,
  *   1001 to every open connection; the loop ends when the last one is gone,
  *   within wsconn.c's 2 s close deadline whatever the clients do. Exit 0.
+ * - Kernel buffers: small on every connection (SIDECAR_SNDBUF and below),
+ *   so a client that floods and never reads parks tens of KiB in the
+ *   kernel, not megabytes; webntp-ws.service's MemoryMax counts on it.
  * - Descriptors: the soft RLIMIT_NOFILE is raised to the hard one (the soft
  *   limit exists for select(), which is not used; Go's runtime does the
  *   same), and -max-connections defaults to that less a reserve: the
@@ -65,12 +68,20 @@
  * connections being told 503. */
 #define SIDECAR_FD_RESERVE	(16 + WSCONN_REFUSING_MAX)
 #define SIDECAR_MAXCONN_MAX	10000000L
-/* The kernel's buffers of a connection (it doubles the figure): an answer
- * is some 150 bytes and a client has one or two in flight, while the
- * default autotuning lets a client that never reads park megabytes in the
- * kernel per connection. Set on the listening socket, so every accepted one
- * inherits it. */
-#define SIDECAR_SOCKBUF		8192
+/*
+ * The kernel's buffers of a connection (it doubles the figures), set on the
+ * listening socket so that every accepted one inherits them. A message is
+ * some 25 bytes and its answer some 150, a client has one or two in flight,
+ * while the defaults let a client that floods and never reads park 128 KiB
+ * of messages and (autotuned) megabytes of answers in the kernel, per
+ * connection. A receive buffer this small needs segments smaller than the
+ * loopback MSS (64 KiB): with a segment larger than the free space, Linux
+ * keeps the window shut (silly window avoidance) and a flooding sender
+ * stalls on zero-window probes. Hence the MSS of Ethernet.
+ */
+#define SIDECAR_SNDBUF		8192
+#define SIDECAR_RCVBUF		16384
+#define SIDECAR_MSS		1460
 
 struct sidecar {
 	struct serveropt	 opt;
@@ -265,12 +276,15 @@ sidecar_run(struct sidecar *sc)
 }
 
 static void
-sidecar_sockbuf(int fd)
+sidecar_sockbuf(int fd, bool tcp)
 {
-	int n = SIDECAR_SOCKBUF;
+	int snd = SIDECAR_SNDBUF, rcv = SIDECAR_RCVBUF, mss = SIDECAR_MSS;
 
-	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &n, sizeof(n));
-	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &n, sizeof(n));
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &snd, sizeof(snd));
+	if (!tcp)
+		return;
+	setsockopt(fd, IPPROTO_TCP, TCP_MAXSEG, &mss, sizeof(mss));
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
 }
 
 /* -listen HOST:PORT, [V6]:PORT or unix:PATH. */
@@ -296,7 +310,7 @@ sidecar_bind(struct sidecar *sc, struct err *e)
 		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 		    0);
 		if (fd >= 0)
-			sidecar_sockbuf(fd);
+			sidecar_sockbuf(fd, false);
 		if (fd < 0 || bind(fd, (struct sockaddr *)&sun,
 		    sizeof(sun)) != 0 || listen(fd, SOMAXCONN) != 0) {
 			err_setsys(e, "cannot listen on %s", a);
@@ -331,7 +345,7 @@ sidecar_bind(struct sidecar *sc, struct err *e)
 		if (fd >= 0) {
 			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
 			    sizeof(one));
-			sidecar_sockbuf(fd);
+			sidecar_sockbuf(fd, true);
 			if (res->ai_family == AF_INET6)
 				setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
 				    sizeof(one));
