@@ -138,3 +138,16 @@ esc_utf8_prefix(const char *s, size_t len, size_t max)
 		max--;
 	return max;
 }
+
+bool
+esc_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t c;
+	size_t l;
+
+	for (size_t i = 0; i < len; i += l)
+		if ((l = esc_utf8_char(p + i, len - i, &c)) == 0)
+			return false;
+	return true;
+}

@@ -7,6 +7,7 @@
 #ifndef WEBNTP_ESC_H
 #define WEBNTP_ESC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -25,5 +26,8 @@ size_t	esc_text(char *out, size_t cap, const char *in, size_t n);
  * s is assumed to be UTF-8).
  */
 size_t	esc_utf8_prefix(const char *s, size_t len, size_t max);
+
+/* Whether the len bytes of s are UTF-8 (RFC 3629). */
+bool	esc_utf8_valid(const char *s, size_t len);
 
 #endif

@@ -126,35 +126,72 @@ wshs_refuse(struct wshs_request *r, int status, const char *why)
 	return status;
 }
 
+/*
+ * Look at bytes s->done..len-1: the end of the header (CRLF CRLF) sets
+ * *used; a byte that shows the request can never be valid refuses it.
+ * Returns 0 to read on, or a refusal.
+ */
+static int
+wshs_scan_more(struct wshs_scan *s, const char *buf, size_t len,
+    struct wshs_request *r, size_t *used)
+{
+	size_t i, lim = len < WSHS_MAX ? len : WSHS_MAX;
+
+	for (i = s->done; i < lim; i++) {
+		unsigned char c = (unsigned char)buf[i];
+
+		/* The method, up to the first space: a token of at most 32
+		 * characters (TLS or garbage on a ws port ends here). */
+		if (i <= 32 && memchr(buf, ' ', i) == NULL && c != ' ' &&
+		    (!wshs_tchar(c) || i == 32)) {
+			s->done = i + 1;
+			return wshs_refuse(r, 400, "not an HTTP request");
+		}
+		if (c == '\n' && (i == 0 || buf[i - 1] != '\r')) {
+			s->done = i + 1;
+			return wshs_refuse(r, 400, "bare LF line end");
+		}
+		if (i > 0 && buf[i - 1] == '\r' && c != '\n') {
+			s->done = i + 1;
+			return wshs_refuse(r, 400, "bare CR in header");
+		}
+		if (c == '\n' && i >= 3 && memcmp(buf + i - 3, "\r\n\r\n",
+		    4) == 0) {
+			s->done = i + 1;
+			*used = i + 1;
+			return 0;
+		}
+	}
+	s->done = i;
+	if (len >= WSHS_MAX)
+		return wshs_refuse(r, 431, "request header over 8192 bytes");
+	return 0;
+}
+
 int
 wshs_parse(const char *buf, size_t len, bool allow_cross_origin,
     struct wshs_request *r, size_t *used)
 {
-	const char *end = NULL, *p, *eol, *sp, *key = NULL, *origin = NULL;
+	struct wshs_scan s = { 0 };
+
+	return wshs_feed(&s, buf, len, allow_cross_origin, r, used);
+}
+
+int
+wshs_feed(struct wshs_scan *s, const char *buf, size_t len,
+    bool allow_cross_origin, struct wshs_request *r, size_t *used)
+{
+	const char *end, *p, *eol, *sp, *key = NULL, *origin = NULL;
 	size_t keylen = 0, originlen = 0;
 	bool upgrade = false, connection = false, get, version = false;
 	bool has_version = false;
+	int st;
 
 	memset(r, 0, sizeof(*r));
 	*used = 0;
-	for (size_t i = 0; i + 4 <= len && i + 4 <= WSHS_MAX; i++) {
-		if (memcmp(buf + i, "\r\n\r\n", 4) == 0) {
-			end = buf + i + 2;	/* the last header line's CRLF */
-			*used = i + 4;
-			break;
-		}
-	}
-	if (end == NULL) {
-		if (len >= WSHS_MAX)
-			return wshs_refuse(r, 431, "request header over 8192 "
-			    "bytes");
-		/* Refuse what cannot become HTTP before waiting for more. */
-		for (size_t i = 0; i < len && buf[i] != ' '; i++)
-			if (!wshs_tchar((unsigned char)buf[i]) || i >= 32)
-				return wshs_refuse(r, 400, "not an HTTP "
-				    "request");
-		return 0;
-	}
+	if ((st = wshs_scan_more(s, buf, len, r, used)) != 0 || *used == 0)
+		return st;
+	end = buf + *used - 2;	/* the last header line's CRLF */
 
 	/* Request line: method SP target SP HTTP/1.1 CRLF. */
 	eol = memchr(buf, '\r', (size_t)(end - buf));
@@ -279,6 +316,7 @@ wshs_reason(int status)
 	case 405:	return "Method Not Allowed";
 	case 426:	return "Upgrade Required";
 	case 431:	return "Request Header Fields Too Large";
+	case 503:	return "Service Unavailable";
 	default:	return "Error";
 	}
 }

@@ -23,14 +23,30 @@ struct wshs_request {
 };
 
 /*
- * Parse the len bytes of buf. Returns 0 when the header is not complete yet
+ * Where the scan of a request that arrives in pieces stopped: each byte is
+ * looked at once while the end of the header is searched for, so a header
+ * sent one byte at a time costs O(n), not O(n^2). Zero it to start.
+ */
+struct wshs_scan {
+	size_t		 done;		/* bytes of buf already looked at */
+};
+
+/*
+ * Parse the len bytes of buf, of which s->done were seen by an earlier call
+ * on the same (grown) buffer. Returns 0 when the header is not complete yet
  * (read more), else an HTTP status: 101 (*used = the header's length; bytes
  * after it are WebSocket frames), or 400, 403, 405, 426, 431 with r->why.
+ * What cannot become a request is refused at the byte that shows it (a bare
+ * LF or CR, a method that is no token), so the result does not depend on
+ * how the bytes were split.
  */
+int	wshs_feed(struct wshs_scan *s, const char *buf, size_t len,
+	    bool allow_cross_origin, struct wshs_request *r, size_t *used);
+/* The same on a buffer seen for the first time. */
 int	wshs_parse(const char *buf, size_t len, bool allow_cross_origin,
 	    struct wshs_request *r, size_t *used);
-/* The response for status (101 or a refusal) into out (WSHS_RESPONSE_MAX
- * bytes); returns its length. */
+/* The response for status (101, a refusal, or 503 for a server that is
+ * full) into out (WSHS_RESPONSE_MAX bytes); returns its length. */
 size_t	wshs_response(int status, const struct wshs_request *r, char *out);
 
 #endif

@@ -2,7 +2,7 @@
  * fuzz_handshake.c: libFuzzer harness for the sidecar's WebSocket opening
  * handshake (src/sidecar/wshs.c, RFC 6455 section 4.2), the first bytes a
  * client sends. `make check` runs it through replay.c (tests/fuzz/corpus/
- * handshake/ and mutations); `make fuzz-handshake` builds the real fuzzer
+ * handshake/ and mutations); `make fuzz` builds the real fuzzer
  * (clang). Besides memory errors it checks what the sidecar relies on.
  */
 #include "config.h"

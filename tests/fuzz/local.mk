@@ -62,6 +62,6 @@ fuzz-run: fuzz
 
 clean-local: clean-fuzz
 clean-fuzz:
-	-rm -rf tests/fuzz/run tests/fuzz/fuzz-ts tests/fuzz/fuzz-leap \
+	-rm -rf tests/fuzz/run tests/fuzz/fuzz-ts tests/fuzz/fuzz-leap replay-crash-* \
 		tests/fuzz/fuzz-answer
 .PHONY: fuzz fuzz-run clean-fuzz

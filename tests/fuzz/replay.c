@@ -5,14 +5,18 @@
  * ($top_srcdir/tests/fuzz/corpus/<target>/, or the directories and files
  * given as arguments) and then FUZZ_MUTATIONS (default 20000) deterministic
  * pseudo-random mutations of them through LLVMFuzzerTestOneInput. A broken
- * invariant aborts, which fails the test.
+ * invariant aborts, which fails the test; the input that did it is written
+ * to ./replay-crash-<target> first, to replay alone (give it as argument).
  */
 #include "config.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "fuzz.h"
 
@@ -113,6 +117,25 @@ load(const char *path)
 	return rc;
 }
 
+static const uint8_t	*running;		/* the input being run */
+static size_t		 running_size;
+
+/* A broken invariant: keep the input (only async-signal-safe calls). */
+static void
+on_abort(int sig)
+{
+	int fd = open("replay-crash-" REPLAY_TARGET, O_WRONLY | O_CREAT |
+	    O_TRUNC, 0644);
+
+	if (fd >= 0 && running != NULL) {
+		if (write(fd, running, running_size) < 0)
+			(void)0;
+		close(fd);
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 /* Run one input from its own heap copy, so ASan sees reads past its end. */
 static void
 run(const uint8_t *data, size_t size)
@@ -120,7 +143,10 @@ run(const uint8_t *data, size_t size)
 	uint8_t *copy = malloc(size + 1);
 
 	memcpy(copy, data, size);
+	running = copy;
+	running_size = size;
 	LLVMFuzzerTestOneInput(copy, size);
+	running = NULL;
 	free(copy);
 }
 
@@ -213,6 +239,7 @@ main(int argc, char **argv)
 	unsigned long nmut = 20000;
 	uint8_t *buf;
 
+	signal(SIGABRT, on_abort);
 	if (argc > 1) {
 		for (int i = 1; i < argc; i++)
 			if (load(argv[i]) != 0)

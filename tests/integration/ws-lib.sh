@@ -3,7 +3,8 @@
 # from the npm registry once per build tree, under a lock so that parallel
 # tests do not race; tests/integration/ws-client.js drives it.
 
-WS_SIDECAR="$top_builddir/src/sidecar/webntp-ws"
+# WS_SIDECAR may name another build's binary (to try a test on it).
+WS_SIDECAR="${WS_SIDECAR:-$top_builddir/src/sidecar/webntp-ws}"
 WS_LEAP="$top_srcdir/tests/data/leap-seconds-2019-05-02.list"
 WS_CLIENT="$top_srcdir/tests/integration/ws-client.js"
 WS_NODE_DIR="$top_builddir/tests/node"
@@ -27,6 +28,19 @@ ws_setup() {
 	ulimit -n 4096 2>/dev/null || true
 }
 
+# ws_raw MODE ARGS...: tests/integration/ws-raw.py against WS_PORT (a raw
+# socket client, for what node's ws will not do), one JSON line.
+ws_raw() {
+	python3 "$top_srcdir/tests/integration/ws-raw.py" "$WS_PORT" "$@"
+}
+
+# ws_gone PID: the process has exited (a zombie not yet waited for counts).
+ws_gone() {
+	local s
+	s=$(ps -o stat= -p "$1" 2>/dev/null)
+	[ -z "$s" ] || [[ $s == Z* ]]
+}
+
 # ws_client URL [ws-client.js options]: one JSON line.
 ws_client() {
 	"$NODE" "$WS_CLIENT" "$@"
@@ -38,7 +52,7 @@ ws_json() {
 	"$NODE" -e 'const r = JSON.parse(process.argv[1]);
 		const v = eval(process.argv[2]);
 		process.stdout.write(typeof v === "string" ?
-		    v.replace(/\n/g, "<NL>") : JSON.stringify(v));' "$1" "$2"
+		    v.replace(/\n/g, "<NL>") : String(JSON.stringify(v)));' "$1" "$2"
 }
 
 # ws_start NAME [flags]: start webntp-ws on a fresh port with a copy of

@@ -1,7 +1,8 @@
 /*
  * test_wshs.c: the sidecar's WebSocket opening handshake (src/sidecar/wshs.c,
  * RFC 6455 section 4.2): which requests are upgraded, and how the others are
- * refused. Table-driven.
+ * refused; that a request split into pieces is scanned once, whatever the
+ * split, and that a bare LF is refused at once. Table-driven.
  */
 #include "config.h"
 
@@ -60,7 +61,10 @@ static const struct {
 	    "Sec-WebSocket-Key: c2hvcnQ=\r\n\r\n", false, 400, false },
 	{ "GET / HTTP/1.1\r\nHost: h\r\n" UPG VER "\r\n", false, 400, false },
 	{ "GET / HTTP/1.1\r\n" UPG KEY VER "\r\n", false, 400, false },
-	{ "GET / HTTP/1.1\nHost: h\n\n", false, 0, false },
+	{ "GET / HTTP/1.1\nHost: h\n\n", false, 400, false },	/* bare LF */
+	{ "GET / HTTP/1.1\n", false, 400, false },	/* ... refused at once */
+	{ "GET / HTTP/1.1\r\nHost: h\rX: y\r\n\r\n", false, 400, false },
+	{ "GET / HTTP/1.1\r", false, 0, false },	/* a CR may be a CRLF */
 	{ "\x16\x03\x01\x02", false, 400, false },	/* TLS to a ws port */
 	{ "GET  / HTTP/1.1\r\nHost: h\r\n" UPG KEY VER "\r\n", false, 400,
 	    false },
@@ -86,6 +90,72 @@ START_TEST(test_parse)
 	} else if (st != 0) {
 		ck_assert_ptr_nonnull(r.why);
 	}
+}
+END_TEST
+
+/* One byte at a time through wshs_feed: the status (and what it points
+ * at) of the whole at once, and nothing decided before the byte that
+ * decides. */
+START_TEST(test_bytewise)
+{
+	const char *req = cases[_i].req;
+	size_t n = strlen(req), used, used1 = 0;
+	struct wshs_request r, r1;
+	struct wshs_scan s = { 0 };
+	int st = 0, st1;
+
+	st1 = wshs_parse(req, n, cases[_i].allow, &r1, &used1);
+	for (size_t k = 1; k <= n && st == 0; k++) {
+		st = wshs_feed(&s, req, k, cases[_i].allow, &r, &used);
+		if (st == 0)
+			ck_assert_uint_eq(s.done, k);
+	}
+	ck_assert_msg(st == st1, "case %d: bytewise %d, at once %d", _i, st,
+	    st1);
+	if (st == 101) {
+		ck_assert_uint_eq(used, used1);
+		ck_assert_ptr_eq(r.host, r1.host);
+		ck_assert_str_eq(r.accept, r1.accept);
+	} else if (st != 0) {
+		ck_assert_str_eq(r.why, r1.why);
+	}
+}
+END_TEST
+
+/* What was scanned is not looked at again: an end of header planted in
+ * the part already seen is not found (a parser that rescans from the start
+ * would find it, at O(n^2) for a header sent byte by byte). */
+START_TEST(test_scan_once)
+{
+	char buf[sizeof(OK_REQ) + 2];
+	struct wshs_request r;
+	struct wshs_scan s = { 0 };
+	size_t n = strlen(OK_REQ), used;
+
+	memcpy(buf, OK_REQ "\r\n", n + 2);
+	ck_assert_int_eq(wshs_feed(&s, buf, 20, false, &r, &used), 0);
+	ck_assert_uint_eq(s.done, 20);
+	memcpy(buf + 4, "\r\n\r\n", 4);
+	ck_assert_int_eq(wshs_feed(&s, buf, n, false, &r, &used), 0);
+	ck_assert_uint_eq(s.done, n);
+	/* The real end is found where it is. */
+	memcpy(buf + 4, "/ HT", 4);
+	ck_assert_int_eq(wshs_feed(&s, buf, n + 2, false, &r, &used), 101);
+	ck_assert_uint_eq(used, n + 2);
+}
+END_TEST
+
+START_TEST(test_bare_lf)
+{
+	struct wshs_request r;
+	struct wshs_scan s = { 0 };
+	size_t used;
+
+	/* Refused at the first bare LF, before any more comes. */
+	ck_assert_int_eq(wshs_feed(&s, "GET / HTTP/1.1\nHo", 18, false, &r,
+	    &used), 400);
+	ck_assert_str_eq(r.why, "bare LF line end");
+	ck_assert_uint_eq(s.done, 15);
 }
 END_TEST
 
@@ -121,6 +191,10 @@ START_TEST(test_response)
 	ck_assert_ptr_nonnull(strstr(out, "HTTP/1.1 426 Upgrade Required\r\n"));
 	ck_assert_ptr_nonnull(strstr(out, "Sec-WebSocket-Version: 13\r\n"));
 	ck_assert_ptr_nonnull(strstr(out, "Content-Length: 3\r\n"));
+	r.why = "full";
+	n = wshs_response(503, &r, out);
+	out[n] = '\0';
+	ck_assert_ptr_nonnull(strstr(out, "HTTP/1.1 503 Service Unavailable\r\n"));
 }
 END_TEST
 
@@ -133,6 +207,10 @@ main(void)
 	int failed;
 
 	tcase_add_loop_test(tc, test_parse, 0, sizeof(cases) / sizeof(cases[0]));
+	tcase_add_loop_test(tc, test_bytewise, 0,
+	    sizeof(cases) / sizeof(cases[0]));
+	tcase_add_test(tc, test_scan_once);
+	tcase_add_test(tc, test_bare_lf);
 	tcase_add_test(tc, test_too_large);
 	tcase_add_test(tc, test_response);
 	suite_add_tcase(s, tc);
