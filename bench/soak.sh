@@ -183,13 +183,15 @@ sampler() {
 
 # The main config's mpm_event limits for this load, unless webntp.conf sets
 # them: a thread per tunnelled WebSocket, the HTTP connections and a spare
-# child, in children of 64 threads (ThreadLimit's default).
+# child, in children of 64 threads (ThreadLimit's default), with the spare
+# threads and keep-alive setting apache/webntp.conf recommends.
 apache_mpm() {
 	grep -Eqi '^[[:space:]]*MaxRequestWorkers' "$top_builddir/apache/webntp.conf" && return 0
 	local n=$(( (IDLE + BUSY + HC + 63) / 64 + 1 ))
 	printf '%s\n' "<IfModule mpm_event_module>" "ServerLimit $n" \
 	    "ThreadLimit 64" "ThreadsPerChild 64" "MaxRequestWorkers $((n * 64))" \
-	    "</IfModule>"
+	    "StartServers 4" "MinSpareThreads 256" "MaxSpareThreads 1024" \
+	    "</IfModule>" "MaxKeepAliveRequests 0"
 }
 
 # start_servers SERVER [RESPONDER [RUNNER...]]: a fresh webntp-ws (under
@@ -398,6 +400,7 @@ report_server() {
 	md "| figure | value |" "|---|---:|"
 	md "| HTTP answers, $HC keep-alive connections | ${answers:-none} ($(wsl_field rate "$d/http.out")/s, p50 $(wsl_field p50 "$d/http.out") us, p99 $(wsl_field p99 "$d/http.out") us) |" \
 	   "| HTTP keep-alives ended by the server after an answer (not failures) | $(wsl_field "keep-alive ends" "$d/http.out") |" \
+	   "| HTTP requests sent again on a new connection: a reused keep-alive connection closed before any byte of the answer, retried once as HTTP clients do (RFC 9112 9.3.1); a failure if the retry fails too | $(wsl_field "retried on a new connection" "$d/http.out") |" \
 	   "| HTTP failures (timestamped) | $f |" \
 	   "| of which excused (in flight at a kill) | $ex |" \
 	   "| of which beyond $HC at one kill | $bey |" \

@@ -88,7 +88,7 @@ struct wsload {
 	uint32_t	*hist, *hhist;		/* WebSocket, HTTP */
 	uint64_t	 nlat, idle_rt, nhttp;
 	int		 running;
-	long		 errors, reconnects, http_ends;
+	long		 errors, reconnects, http_ends, http_retries;
 	FILE		*errf;
 	uint64_t	 rng;
 	int		 ep;
@@ -487,9 +487,18 @@ http_event(struct wsload_conn *c)
 partial:
 	if (!eof)
 		return 0;
-	/* On a reused connection with no byte of the answer, this is the
-	 * keep-alive race that clients such as libcurl retry (RFC 9112 9.3.1):
-	 * told apart, still an error. */
+	/*
+	 * On a reused connection with no byte of the answer, this is the
+	 * keep-alive race (the server closed the idle connection as the
+	 * request went out) that HTTP clients such as libcurl and browsers
+	 * answer by sending the request again on a new connection (RFC 9112
+	 * 9.3.1): do the same, once, and count it. On a new connection it is
+	 * an error.
+	 */
+	if (c->got == 0 && c->answers > 0 && (err == 0 || err == ECONNRESET)) {
+		W.http_retries++;
+		return 1;
+	}
 	snprintf(what, sizeof(what), "%s with %zu bytes of the answer, on a %s "
 	    "connection", err != 0 ? strerror(err) : "closed by the server",
 	    c->got, c->answers > 0 ? "reused" : "new");
@@ -790,12 +799,12 @@ main(int argc, char **argv)
 	}
 	if (W.http > 0) {
 		printf("http %d, answers %llu in %.3f s: %.0f/s, p50 %.1f us, "
-		    "p99 %.1f us, keep-alive ends %ld, reconnects %ld, "
-		    "errors %ld\n", W.http, (unsigned long long)W.nhttp, secs,
-		    (double)W.nhttp / secs,
+		    "p99 %.1f us, keep-alive ends %ld, retried on a new "
+		    "connection %ld, reconnects %ld, errors %ld\n", W.http,
+		    (unsigned long long)W.nhttp, secs, (double)W.nhttp / secs,
 		    hist_quantile(W.hhist, W.nhttp, 0.5),
 		    hist_quantile(W.hhist, W.nhttp, 0.99), W.http_ends,
-		    W.reconnects, W.errors);
+		    W.http_retries, W.reconnects, W.errors);
 	}
 	fflush(stdout);
 	if (W.hold > 0) {
