@@ -76,3 +76,9 @@ TESTS += tests/unit/test_reply
 endif
 tests_unit_test_reply_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_reply_LDADD = $(UNIT_LIBS)
+
+# The WebSocket opening handshake's shared pieces (core).
+check_PROGRAMS += tests/unit/test_wshttp
+TESTS += tests/unit/test_wshttp
+tests_unit_test_wshttp_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_wshttp_LDADD = $(UNIT_LIBS)
