@@ -95,6 +95,8 @@ void	measure_server(const char *url, const struct client_opt *o,
 int	measure_pause(int64_t ns);
 /* A uniformly random value in [0, n). */
 int64_t	measure_random(int64_t n);
+/* n random bytes; never blocks, not for secrets. */
+void	measure_random_bytes(void *buf, size_t n);
 
 /* sink.c: where results go (print, JSON, SHM, chrony SOCK). */
 struct sink {
