@@ -9,12 +9,14 @@ src_client_webntp_SOURCES = \
 	src/client/reply.c \
 	src/client/http.c \
 	src/client/ws.c \
+	src/client/wsurl.c \
+	src/client/upgrade.c \
 	src/client/tls.c \
 	src/client/sink.c \
 	src/client/serve.c
 src_client_webntp_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(CURL_CFLAGS) \
-	$(LWS_CFLAGS) $(SSL_CFLAGS)
-src_client_webntp_LDADD = $(WEBNTP_LIB_LIBS) $(LWS_LIBS) $(SSL_LIBS)
+	$(SSL_CFLAGS)
+src_client_webntp_LDADD = $(WEBNTP_LIB_LIBS) $(WSLAY_LIBS) $(SSL_LIBS)
 
 # The answer parser's fuzz harness (tests/fuzz/fuzz_reply.c: a hostile
 # server's JSON), replayed over tests/fuzz/corpus/reply by tests/fuzz's
