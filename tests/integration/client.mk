@@ -7,7 +7,8 @@ CLIENT_TESTS = tests/integration/client-serve.test \
 	tests/integration/client-chrony.test \
 	tests/integration/client-hostile.test \
 	tests/integration/client-user.test \
-	tests/integration/client-wsmask.test
+	tests/integration/client-wsmask.test \
+	tests/integration/client-wsproto.test
 TESTS += $(CLIENT_TESTS)
 EXTRA_DIST += $(CLIENT_TESTS) tests/integration/client-lib.sh \
 	tests/integration/client-httpd.py tests/integration/client-shmread.py \
