@@ -15,6 +15,7 @@
 #include "err.h"
 #include "leap.h"
 #include "sample.h"
+#include "wshttp.h"
 
 #define CLIENT_NAME		"webntp"
 #define CLIENT_SUBPROTOCOL	"webntp.shogo82148.com"
@@ -96,15 +97,17 @@ int	wsurl_parse(const char *url, struct wsurl *u, struct err *e);
 #define UPGRADE_NONCE_LEN	16
 #define UPGRADE_KEY_LEN		24	/* base64 of the nonce */
 #define UPGRADE_REQUEST_MAX	(WSURL_MAX + 512)
-/* The Sec-WebSocket-Key of 16 random bytes, into key (UPGRADE_KEY_LEN + 1). */
-void	upgrade_key(const unsigned char *nonce, char *key);
+/* The Sec-WebSocket-Key of 16 random bytes into key (UPGRADE_KEY_LEN + 1),
+ * and the Sec-WebSocket-Accept it asks for into accept (WSHTTP_ACCEPT_LEN
+ * + 1); 0, or -1 when SHA-1 fails. */
+int	upgrade_key(const unsigned char *nonce, char *key, char *accept);
 /* The request for u into out (cap bytes); its length, 0 if it does not fit. */
 size_t	upgrade_request(const struct wsurl *u, const char *key, char *out,
 	    size_t cap);
-/* Judge the len bytes of the response read so far: 0 incomplete (read
- * more), 1 a valid 101 (*used = its header's length; what follows is
- * frames), -1 with e set. */
-int	upgrade_response(const char *buf, size_t len, const char *key,
+/* Judge the len bytes of the response read so far against the accept
+ * value of upgrade_key: 0 incomplete (read more), 1 a valid 101 (*used =
+ * its header's length; what follows is frames), -1 with e set. */
+int	upgrade_response(const char *buf, size_t len, const char *accept,
 	    size_t *used, struct err *e);
 
 /* reply.c: the JSON answer of section 2, bounded and checked. */

@@ -90,6 +90,7 @@ struct ws {
 	bool			 healthy;	/* the last request was answered */
 	struct timespec		 start, end;
 	char			 key[UPGRADE_KEY_LEN + 1];
+	char			 accept[WSHTTP_ACCEPT_LEN + 1];	/* for key */
 
 	/* Input: bytes read and not yet handed to wslay (first the 101). */
 	unsigned char		 in[WS_IN_MAX];
@@ -568,7 +569,7 @@ ws_upgraded(struct ws *w)
 	size_t used;
 	int rc;
 
-	rc = upgrade_response((const char *)w->in, w->inlen, w->key, &used,
+	rc = upgrade_response((const char *)w->in, w->inlen, w->accept, &used,
 	    &w->e);
 	if (rc == -1) {
 		w->failed = true;
@@ -868,8 +869,14 @@ ws_open(const char *url, const struct client_opt *o, struct err *e)
 		err_set(e, "out of memory");
 		goto fail;
 	}
+	/* Nothing slow between the 101 and the first request (upgrade.c):
+	 * the accept value now, the masks ahead. */
 	measure_random_bytes(nonce, sizeof(nonce));
-	upgrade_key(nonce, w->key);
+	if (upgrade_key(nonce, w->key, w->accept) == -1) {
+		err_set(e, "SHA-1 failed");
+		goto fail;
+	}
+	ws_masks_fill(w);
 	w->outlen = upgrade_request(&w->u, w->key, (char *)w->out,
 	    sizeof(w->out));
 	if (w->outlen == 0) {

@@ -3,7 +3,7 @@
  * (src/client/upgrade.c, RFC 6455 section 4.1): the request as it goes
  * out, the key, and the judgement of hostile responses: which upgrade,
  * which wait for more bytes, which fail and why. Table-driven; the key is
- * RFC 6455's example ("the sample nonce"), whose accept value it gives.
+ * RFC 6455's example ("the sample nonce"), with the accept value it gives.
  */
 #include "../../src/client/upgrade.c"
 
@@ -11,6 +11,7 @@
 #include "unit.h"
 
 #define KEY	"dGhlIHNhbXBsZSBub25jZQ=="
+#define ACCEPT	"s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
 #define ACC	"Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"
 #define S101	"HTTP/1.1 101 Switching Protocols\r\n"
 #define UPG	"Upgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -18,10 +19,12 @@
 
 START_TEST(test_key)
 {
-	char key[UPGRADE_KEY_LEN + 1];
+	char key[UPGRADE_KEY_LEN + 1], accept[WSHTTP_ACCEPT_LEN + 1];
 
-	upgrade_key((const unsigned char *)"the sample nonce", key);
+	ck_assert_int_eq(upgrade_key((const unsigned char *)"the sample nonce",
+	    key, accept), 0);
 	ck_assert_str_eq(key, KEY);
+	ck_assert_str_eq(accept, ACCEPT);
 }
 END_TEST
 
@@ -141,7 +144,7 @@ START_TEST(test_response)
 	size_t used = 99;
 	int rc;
 
-	rc = upgrade_response(r, strlen(r), KEY, &used, &e);
+	rc = upgrade_response(r, strlen(r), ACCEPT, &used, &e);
 	ck_assert_msg(rc == cases[_i].rc, "case %d: %d, not %d (%s)", _i, rc,
 	    cases[_i].rc, e.msg);
 	if (rc == 1) {
@@ -170,14 +173,14 @@ START_TEST(test_bound)
 	memcpy(buf, head, n);
 	memset(buf + n, 'p', UPGRADE_MAX - n - 4);
 	memcpy(buf + UPGRADE_MAX - 4, "\r\n\r\n", 4);
-	ck_assert_int_eq(upgrade_response(buf, UPGRADE_MAX, KEY, &used, &e), 1);
+	ck_assert_int_eq(upgrade_response(buf, UPGRADE_MAX, ACCEPT, &used, &e), 1);
 	ck_assert_uint_eq(used, UPGRADE_MAX);
 
 	memset(buf + n, 'p', UPGRADE_MAX - n - 3);
 	memcpy(buf + UPGRADE_MAX - 3, "\r\n\r\n", 4);
-	ck_assert_int_eq(upgrade_response(buf, UPGRADE_MAX - 1, KEY, &used,
+	ck_assert_int_eq(upgrade_response(buf, UPGRADE_MAX - 1, ACCEPT, &used,
 	    &e), 0);
-	ck_assert_int_eq(upgrade_response(buf, UPGRADE_MAX + 1, KEY, &used,
+	ck_assert_int_eq(upgrade_response(buf, UPGRADE_MAX + 1, ACCEPT, &used,
 	    &e), -1);
 	ck_assert_str_eq(e.msg, "the response header is longer than 8192 "
 	    "bytes");
@@ -192,8 +195,8 @@ START_TEST(test_trickle)
 	size_t used, n = strlen(r);
 
 	for (size_t i = 0; i < n; i++)
-		ck_assert_int_eq(upgrade_response(r, i, KEY, &used, &e), 0);
-	ck_assert_int_eq(upgrade_response(r, n, KEY, &used, &e), 1);
+		ck_assert_int_eq(upgrade_response(r, i, ACCEPT, &used, &e), 0);
+	ck_assert_int_eq(upgrade_response(r, n, ACCEPT, &used, &e), 1);
 	ck_assert_uint_eq(used, n);
 }
 END_TEST

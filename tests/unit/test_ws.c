@@ -19,6 +19,7 @@
 volatile sig_atomic_t client_stop;
 
 #define KEY	"dGhlIHNhbXBsZSBub25jZQ=="
+#define ACCEPT	"s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
 #define R101	"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n" \
 		"Connection: Upgrade\r\n" \
 		"Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n"
@@ -191,6 +192,7 @@ ws_pair(const struct bytes *with)
 	w->opt = &opt;
 	w->phase = WS_UPGRADE;
 	strcpy(w->key, KEY);
+	strcpy(w->accept, ACCEPT);
 	ck_assert_int_eq(wslay_frame_context_init(&w->fc, &ws_frame_callbacks,
 	    w), 0);
 	memcpy(buf, R101, sizeof(R101) - 1);
@@ -383,6 +385,7 @@ START_TEST(test_bad_101)
 	w->opt = &opt;
 	w->phase = WS_UPGRADE;
 	strcpy(w->key, KEY);
+	strcpy(w->accept, ACCEPT);
 	ck_assert_int_eq(wslay_frame_context_init(&w->fc, &ws_frame_callbacks,
 	    w), 0);
 	ck_assert_int_eq(write(sv[1], r, strlen(r)), (ssize_t)strlen(r));
