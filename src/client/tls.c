@@ -101,7 +101,8 @@ tls_error(struct ssl_st *ssl, int rc, const char *what, struct err *e)
 	unsigned long code = ERR_peek_last_error();
 	const char *reason = code != 0 ? ERR_reason_error_string(code) : NULL;
 	long vr = ssl != NULL ? SSL_get_verify_result(ssl) : X509_V_OK;
-	int se = ssl != NULL && rc <= 0 ? SSL_get_error(ssl, rc) : SSL_ERROR_SSL;
+	int se = ssl != NULL && rc <= 0 ? SSL_get_error(ssl, rc) :
+	    SSL_ERROR_SSL;
 
 	if (vr != X509_V_OK)
 		err_set(e, "certificate verify failed: %s",

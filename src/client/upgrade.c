@@ -88,7 +88,7 @@ upgrade_response(const char *buf, size_t len, const char *accept,
 	}
 	for (size_t i = 0; i + 4 <= len && i + 4 <= UPGRADE_MAX; i++) {
 		if (memcmp(buf + i, "\r\n\r\n", 4) == 0) {
-			end = buf + i + 2;	/* the last header line's CRLF */
+			end = buf + i + 2;	/* after the last line's CRLF */
 			*used = i + 4;
 			break;
 		}

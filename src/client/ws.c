@@ -32,7 +32,8 @@
  * poll returned, so a frame is dated by the read that brought the first
  * byte of its header, even when the header and the payload come apart.
  * DNS is getaddrinfo's, bounded by the resolver's own timeouts
- * (resolv.conf), not by -timeout; each address is tried in turn within it.
+ * (resolv.conf), not by -timeout; the addresses it gives are tried in
+ * turn, connect, TLS and upgrade all within -timeout.
  */
 #include "config.h"
 
@@ -82,25 +83,25 @@ struct ws {
 	bool			 tls_write_wants_read, tls_read_wants_write;
 	bool			 eof;		/* the server closed TCP/TLS */
 	bool			 tls_dead;	/* no SSL_shutdown after this */
-	bool			 failed;	/* e is set: the connection ends */
+	bool			 failed;	/* e is set: it is over */
 	bool			 closing;	/* our close frame is queued */
 	bool			 close_rcvd;
-	bool			 awaiting;	/* request sent, no answer yet */
+	bool			 awaiting;	/* a request sent, unanswered */
 	bool			 got;		/* the answer is in rx */
-	bool			 healthy;	/* the last request was answered */
+	bool			 healthy;	/* the last one was answered */
 	struct timespec		 start, end;
 	char			 key[UPGRADE_KEY_LEN + 1];
-	char			 accept[WSHTTP_ACCEPT_LEN + 1];	/* for key */
+	char			 accept[WSHTTP_ACCEPT_LEN + 1];
 
 	/* Input: bytes read and not yet handed to wslay (first the 101). */
 	unsigned char		 in[WS_IN_MAX];
 	size_t			 inoff, inlen;
 	bool			 in_full;	/* the last read filled it */
-	bool			 woke;		/* wake holds an unread wakeup */
+	bool			 woke;		/* wake: a wakeup not read */
 	struct timespec		 wake;
-	struct timespec		 last_at;	/* when the last read's came */
-	uint64_t		 rxbytes;	/* read since the 101's header */
-	uint64_t		 req_off;	/* rxbytes when the request went */
+	struct timespec		 last_at;	/* the last read's wake */
+	uint64_t		 rxbytes;	/* read after the 101 */
+	uint64_t		 req_off;	/* rxbytes at the request */
 	struct ws_read		 reads[WS_READS];
 	uint64_t		 nreads;
 
@@ -109,7 +110,7 @@ struct ws {
 	uint8_t			 fop;
 	bool			 ffin;
 	uint64_t		 flen, fleft, fpos;
-	bool			 in_msg;	/* a data message is under way */
+	bool			 in_msg;	/* a data message under way */
 	size_t			 rxlen;
 	char			 rx[WS_RX_MAX];
 	size_t			 ctllen;
@@ -272,14 +273,15 @@ ws_fill(struct ws *w)
 				w->tls_dead = true;
 				if (ERR_peek_error() == 0 && (errno == 0 ||
 				    errno == ECONNRESET)) {
-					/* No close_notify: an end all the same. */
+					/* No close_notify: an end too. */
 					w->eof = true;
 					return -1;
 				}
 				/* FALLTHROUGH */
 			default:
 				w->tls_dead = true;
-				tls_error(w->ssl, (int)n, "TLS read failed", &w->e);
+				tls_error(w->ssl, (int)n, "TLS read failed",
+				    &w->e);
 				w->failed = true;
 				return -1;
 			}

@@ -79,7 +79,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(!w->failed || w->e.msg[0] != '\0');
 		if (w->got) {
 			FUZZ_CHECK(!w->awaiting);
-			FUZZ_CHECK(w->end.tv_sec >= asked && w->end.tv_sec <= k);
+			FUZZ_CHECK(w->end.tv_sec >= asked &&
+			    w->end.tv_sec <= k);
 			w->got = false;
 		}
 		/* What the client answers (pongs, a close) goes out. */

@@ -173,7 +173,8 @@ START_TEST(test_bound)
 	memcpy(buf, head, n);
 	memset(buf + n, 'p', UPGRADE_MAX - n - 4);
 	memcpy(buf + UPGRADE_MAX - 4, "\r\n\r\n", 4);
-	ck_assert_int_eq(upgrade_response(buf, UPGRADE_MAX, ACCEPT, &used, &e), 1);
+	ck_assert_int_eq(upgrade_response(buf, UPGRADE_MAX, ACCEPT, &used, &e),
+	    1);
 	ck_assert_uint_eq(used, UPGRADE_MAX);
 
 	memset(buf + n, 'p', UPGRADE_MAX - n - 3);
