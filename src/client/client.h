@@ -15,6 +15,7 @@
 #include "err.h"
 #include "leap.h"
 #include "sample.h"
+#include "wshttp.h"
 
 #define CLIENT_NAME		"webntp"
 #define CLIENT_SUBPROTOCOL	"webntp.shogo82148.com"
@@ -74,8 +75,40 @@ extern const struct client_transport client_http;
 int	http_global_init(struct err *e);
 void	http_global_cleanup(void);
 
-/* ws.c */
+/* ws.c: ws:// and wss:// (wslay's framing, OpenSSL). */
 extern const struct client_transport client_ws;
+
+/* wsurl.c: a ws:// or wss:// URL, parsed and checked. */
+#define WSURL_MAX	2048
+struct wsurl {
+	bool	 tls;		/* wss:// */
+	bool	 ip;		/* an IP address: no SNI, checked as an IP */
+	bool	 ipv6;		/* written in brackets */
+	int	 port;		/* given, else 80 or 443 */
+	char	 host[256];	/* brackets removed: DNS, SNI, certificate */
+	char	 hostport[272];	/* the Host header: port only when given
+				   and not the scheme's, IPv6 in brackets */
+	char	 target[WSURL_MAX];	/* path?query, at least "/" */
+};
+int	wsurl_parse(const char *url, struct wsurl *u, struct err *e);
+
+/* upgrade.c: the opening handshake, client side (RFC 6455 4.1). */
+#define UPGRADE_MAX		8192	/* response header, CRLFCRLF included */
+#define UPGRADE_NONCE_LEN	16
+#define UPGRADE_KEY_LEN		24	/* base64 of the nonce */
+#define UPGRADE_REQUEST_MAX	(WSURL_MAX + 512)
+/* The Sec-WebSocket-Key of 16 random bytes into key (UPGRADE_KEY_LEN + 1),
+ * and the Sec-WebSocket-Accept it asks for into accept (WSHTTP_ACCEPT_LEN
+ * + 1); 0, or -1 when SHA-1 fails. */
+int	upgrade_key(const unsigned char *nonce, char *key, char *accept);
+/* The request for u into out (cap bytes); its length, 0 if it does not fit. */
+size_t	upgrade_request(const struct wsurl *u, const char *key, char *out,
+	    size_t cap);
+/* Judge the len bytes of the response read so far against the accept
+ * value of upgrade_key: 0 incomplete (read more), 1 a valid 101 (*used =
+ * its header's length; what follows is frames), -1 with e set. */
+int	upgrade_response(const char *buf, size_t len, const char *accept,
+	    size_t *used, struct err *e);
 
 /* reply.c: the JSON answer of section 2, bounded and checked. */
 int	reply_parse(const char *buf, size_t len, struct client_exchange *x,
@@ -84,9 +117,18 @@ int	reply_parse(const char *buf, size_t len, struct client_exchange *x,
  * CLIENT_TIME_SPAN after it: that server's clock is wrong. */
 int	reply_check_time(const struct timespec *st, struct err *e);
 
-/* tls.c: -cacert, checked at start and added to a TLS context's store. */
+/* tls.c: -cacert, checked at start and added to a TLS context's store;
+ * the TLS client of wss://. */
+struct ssl_st;
 int	tls_check_cafile(const char *path, struct err *e);
 int	tls_add_cafile(void *ssl_ctx, const char *path, struct err *e);
+/* A TLS client over the connected fd for u's host: TLS 1.2+, the system's
+ * CAs and -cacert, the name or IP checked, SNI for names. NULL, e set. */
+struct ssl_st *tls_client(const struct client_opt *o, int fd,
+	    const struct wsurl *u, struct err *e);
+/* Why an OpenSSL call on ssl (NULL: none) returned rc, after what: the
+ * certificate's fault first ("certificate verify failed: <why>"). */
+void	tls_error(struct ssl_st *ssl, int rc, const char *what, struct err *e);
 
 /* measure.c: one server, -p samples with random pauses. */
 void	measure_server(const char *url, const struct client_opt *o,
@@ -95,6 +137,8 @@ void	measure_server(const char *url, const struct client_opt *o,
 int	measure_pause(int64_t ns);
 /* A uniformly random value in [0, n). */
 int64_t	measure_random(int64_t n);
+/* n random bytes; never blocks, not for secrets. */
+void	measure_random_bytes(void *buf, size_t n);
 
 /* sink.c: where results go (print, JSON, SHM, chrony SOCK). */
 struct sink {

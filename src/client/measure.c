@@ -15,12 +15,43 @@
 #include "ts.h"
 
 /*
- * The pauses only spread the load on the servers: they need no secret. So
- * never wait for the kernel's pool (at boot, before it is seeded, plain
- * getrandom blocks, and a time client starts early): GRND_NONBLOCK, then
- * GRND_INSECURE (Linux 5.6: never blocks), then the clocks and the pid
- * through a SplitMix64 finalizer.
+ * Random bytes without waiting for the kernel's pool: the pauses only
+ * spread the load on the servers, and the WebSocket key and masks only
+ * need to differ from one connection and frame to the next (RFC 6455
+ * 10.3 asks masks to be unpredictable to scripts on a page; there are
+ * none here). At boot, before the pool is seeded, plain getrandom blocks,
+ * and a time client starts early: GRND_NONBLOCK, then GRND_INSECURE (Linux
+ * 5.6: never blocks), then the clocks and the pid through a SplitMix64
+ * finalizer.
  */
+void
+measure_random_bytes(void *buf, size_t n)
+{
+	static uint64_t seq;
+	unsigned char *p = buf;
+	ssize_t got = getrandom(p, n, GRND_NONBLOCK);
+
+#ifdef GRND_INSECURE
+	if (got != (ssize_t)n)
+		got = getrandom(p, n, GRND_INSECURE);
+#endif
+	if (got == (ssize_t)n)
+		return;
+	for (size_t i = 0; i < n; i += sizeof(uint64_t)) {
+		struct timespec now;
+		uint64_t r;
+
+		ts_now(&now);
+		r = (uint64_t)ts_mono_ns() ^ (uint64_t)now.tv_nsec << 32 ^
+		    (uint64_t)getpid() << 48;
+		r += UINT64_C(0x9e3779b97f4a7c15) * ++seq;
+		r = (r ^ r >> 30) * UINT64_C(0xbf58476d1ce4e5b9);
+		r = (r ^ r >> 27) * UINT64_C(0x94d049bb133111eb);
+		r ^= r >> 31;
+		memcpy(p + i, &r, n - i < sizeof(r) ? n - i : sizeof(r));
+	}
+}
+
 int64_t
 measure_random(int64_t n)
 {
@@ -28,21 +59,7 @@ measure_random(int64_t n)
 
 	if (n <= 0)
 		return 0;
-	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r)
-#ifdef GRND_INSECURE
-	    && getrandom(&r, sizeof(r), GRND_INSECURE) != (ssize_t)sizeof(r)
-#endif
-	    ) {
-		struct timespec now;
-
-		ts_now(&now);
-		r = (uint64_t)ts_mono_ns() ^ (uint64_t)now.tv_nsec << 32 ^
-		    (uint64_t)getpid() << 48;
-		r += UINT64_C(0x9e3779b97f4a7c15);
-		r = (r ^ r >> 30) * UINT64_C(0xbf58476d1ce4e5b9);
-		r = (r ^ r >> 27) * UINT64_C(0x94d049bb133111eb);
-		r ^= r >> 31;
-	}
+	measure_random_bytes(&r, sizeof(r));
 	/* The modulo bias is below 2^-33 for n up to 2 s in ns. */
 	return (int64_t)(r % (uint64_t)n);
 }

@@ -22,3 +22,7 @@ src_lib_libwebntp_a_SOURCES += \
 	src/lib/gotime.c src/lib/gotime.h \
 	src/lib/shm.c src/lib/shm.h \
 	src/lib/sock.c src/lib/sock.h
+# The opening handshake's accept value and header lists: the client's
+# src/client/upgrade.c (the sidecar's src/sidecar/wshs.c has its own copy
+# until it moves here too).
+src_lib_libwebntp_a_SOURCES += src/lib/wshttp.c src/lib/wshttp.h

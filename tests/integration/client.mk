@@ -8,10 +8,9 @@ CLIENT_TESTS = tests/integration/client-serve.test \
 	tests/integration/client-chrony.test \
 	tests/integration/client-hostile.test \
 	tests/integration/client-user.test \
-	tests/integration/client-wsmask.test
+	tests/integration/client-wsmask.test \
+	tests/integration/client-wsproto.test
 TESTS += $(CLIENT_TESTS)
-# libwebsockets 4.1.6 (Debian 12) takes masked frames from a server.
-XFAIL_TESTS = tests/integration/client-wsmask.test
 EXTRA_DIST += $(CLIENT_TESTS) tests/integration/client-lib.sh \
 	tests/integration/client-httpd.py tests/integration/client-shmread.py \
 	tests/integration/client-wsd.py

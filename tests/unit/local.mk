@@ -76,3 +76,27 @@ TESTS += tests/unit/test_reply
 endif
 tests_unit_test_reply_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_reply_LDADD = $(UNIT_LIBS)
+
+# The WebSocket opening handshake's shared pieces (core), and the client's
+# WebSocket transport: its URLs, its side of the handshake, its framing
+# rules (ws.c over a socket pair, with the client modules it calls).
+check_PROGRAMS += tests/unit/test_wshttp
+TESTS += tests/unit/test_wshttp
+tests_unit_test_wshttp_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_wshttp_LDADD = $(UNIT_LIBS)
+if ENABLE_CLIENT
+check_PROGRAMS += tests/unit/test_wsurl tests/unit/test_upgrade \
+	tests/unit/test_ws
+TESTS += tests/unit/test_wsurl tests/unit/test_upgrade tests/unit/test_ws
+endif
+tests_unit_test_wsurl_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_wsurl_LDADD = $(UNIT_LIBS)
+tests_unit_test_upgrade_SOURCES = tests/unit/test_upgrade.c \
+	src/client/wsurl.c
+tests_unit_test_upgrade_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_upgrade_LDADD = $(UNIT_LIBS)
+tests_unit_test_ws_SOURCES = tests/unit/test_ws.c src/client/measure.c \
+	src/client/http.c src/client/reply.c src/client/tls.c \
+	src/client/upgrade.c src/client/wsurl.c
+tests_unit_test_ws_CFLAGS = $(UNIT_CFLAGS) $(SSL_CFLAGS)
+tests_unit_test_ws_LDADD = $(UNIT_LIBS) $(WSLAY_LIBS) $(SSL_LIBS)

@@ -1,0 +1,37 @@
+/*
+ * wshttp.h: what both sides of the WebSocket opening handshake need from
+ * HTTP (RFC 6455 section 4; token and list syntax of RFC 9110 section 5.6):
+ * the Sec-WebSocket-Accept value a server sends and a client checks, and
+ * the comma-separated header lists (Connection, Upgrade,
+ * Sec-WebSocket-Protocol) both read. One home for the client's
+ * src/client/upgrade.c and the sidecar's handshake.
+ */
+#ifndef WEBNTP_WSHTTP_H
+#define WEBNTP_WSHTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define WSHTTP_GUID	"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+#define WSHTTP_ACCEPT_LEN 28	/* base64 of the 20 bytes of SHA-1 */
+#define WSHTTP_KEY_MAX	64	/* longer keys are refused (a key is 24) */
+
+/*
+ * The accept value for the keylen bytes of key: base64 of the SHA-1 of the
+ * key with WSHTTP_GUID appended, into out (WSHTTP_ACCEPT_LEN + 1 bytes,
+ * NUL-terminated). Returns 0, or -1 (out empty) when the key is longer
+ * than WSHTTP_KEY_MAX or SHA-1 fails.
+ */
+int	wshttp_accept(const char *key, size_t keylen, char *out);
+
+/* A token character (RFC 9110 section 5.6.2). */
+bool	wshttp_tchar(unsigned char c);
+
+/*
+ * Whether the comma-separated list s (n bytes, optional white space around
+ * the elements, empty elements allowed) holds the element tok, compared
+ * ignoring case or not.
+ */
+bool	wshttp_list_has(const char *s, size_t n, const char *tok, bool nocase);
+
+#endif
