@@ -1,31 +1,23 @@
 # ws-lib.sh: shared by the ws-*.test scripts (bash), sourced after lib.sh.
-# The WebSocket client is node's `ws` package (not written here), installed
-# from the npm registry once per build tree, under a lock so that parallel
-# tests do not race; tests/integration/ws-client.js drives it.
+# The WebSocket client is node's `ws` package (not written here), Debian's
+# node-ws (tests never download: WS_NODE_MODULES may name another copy);
+# tests/integration/ws-client.js drives it.
 
 # WS_SIDECAR may name another build's binary (to try a test on it).
 WS_SIDECAR="${WS_SIDECAR:-$top_builddir/src/sidecar/webntp-ws}"
 WS_LEAP="$top_srcdir/tests/data/leap-seconds-2019-05-02.list"
 WS_CLIENT="$top_srcdir/tests/integration/ws-client.js"
-WS_NODE_DIR="$top_builddir/tests/node"
-export WS_NODE_MODULES="$WS_NODE_DIR/node_modules"
+export WS_NODE_MODULES="${WS_NODE_MODULES:-/usr/share/nodejs}"
 WS_PROTO=webntp.shogo82148.com
 
 ws_setup() {
 	t_require NODE
 	[ -x "$WS_SIDECAR" ] || t_skip "webntp-ws not built"
-	mkdir -p "$WS_NODE_DIR"
-	(
-		flock 9
-		if [ ! -f "$WS_NODE_MODULES/ws/package.json" ]; then
-			npm install --no-audit --no-fund --no-save --silent \
-				--prefix "$WS_NODE_DIR" ws@8 >&2
-		fi
-	) 9>"$WS_NODE_DIR/.lock"
 	[ -f "$WS_NODE_MODULES/ws/package.json" ] ||
-		t_skip "npm could not install ws@8"
-	# The 1000-connection tests need the descriptors.
-	ulimit -n 4096 2>/dev/null || true
+		t_skip "node's ws not in $WS_NODE_MODULES: install node-ws"
+	# The 1000-connection tests need the descriptors (the soft limit only:
+	# a test may raise it further).
+	ulimit -Sn 4096 2>/dev/null || true
 }
 
 # ws_raw MODE ARGS...: tests/integration/ws-raw.py against WS_PORT (a raw
