@@ -22,3 +22,5 @@ src_lib_libwebntp_a_SOURCES += \
 	src/lib/gotime.c src/lib/gotime.h \
 	src/lib/shm.c src/lib/shm.h \
 	src/lib/sock.c src/lib/sock.h
+# The servers' -listen socket.
+src_lib_libwebntp_a_SOURCES += src/lib/listensock.c src/lib/listensock.h
