@@ -834,7 +834,7 @@ main(int argc, char **argv)
 	}
 	sdfd = responder_systemd_fd(&e);
 	if (sdfd == -2 || (sdfd >= 0 && responder_listen != NULL)) {
-		if (sdfd >= 0)
+		if (responder_listen != NULL)
 			fprintf(stderr, "%s: invalid -listen \"%s\": systemd "
 			    "passed a socket already\n", RESPONDER_NAME,
 			    responder_listen);

@@ -8,7 +8,7 @@ NGINX_TESTS = \
 	tests/integration/ws-nginx.test \
 	tests/integration/responder-proxyfcgi.test
 TESTS += $(NGINX_TESTS)
-EXTRA_DIST += $(NGINX_TESTS)
+EXTRA_DIST += $(NGINX_TESTS) tests/integration/fcgi-client.py
 clean-local: nginx-clean-local
 nginx-clean-local:
 	-rm -rf tests/run/responder-standalone tests/run/responder-nginx \

@@ -402,10 +402,27 @@ t_responder_standalone() {
 	T_FCGI_PID=$!
 	t_bg "$T_FCGI_PID"
 	if [[ $addr == unix:* ]]; then
-		t_wait_file "${addr#unix:}"
+		t_wait_unix "${addr#unix:}"
 	else
-		t_wait_port "${addr%:*}" "${addr##*:}"
+		local h=${addr%:*}
+		h=${h#[}
+		t_wait_port "${h%]}" "${addr##*:}"
 	fi
+}
+
+# t_wait_unix PATH: wait until the Unix socket PATH accepts a connection
+# (10 s).
+t_wait_unix() {
+	python3 - "$1" <<'PY' || { echo "ERROR: nothing listens on $1"; return 1; }
+import socket, sys, time
+for _ in range(100):
+    try:
+        socket.socket(socket.AF_UNIX).connect(sys.argv[1])
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.1)
+sys.exit(1)
+PY
 }
 
 # t_nginx_http_conf OUT FCGI WS: nginx/webntp-http.conf with its two
@@ -456,7 +473,8 @@ t_nginx() {
 		echo "	}"
 		echo "}"
 	} >"$d/nginx.conf"
-	"$NGINX" -p "$d" -c "$d/nginx.conf" -e "$d/logs/error.log" \
+	# nginx takes $NGINX for sockets inherited from an older nginx.
+	env -u NGINX "$NGINX" -p "$d" -c "$d/nginx.conf" -e "$d/logs/error.log" \
 	    >"$d.log" 2>&1 &
 	t_bg $!
 	t_wait_port 127.0.0.1 "$port"
