@@ -76,3 +76,9 @@ TESTS += tests/unit/test_reply
 endif
 tests_unit_test_reply_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_reply_LDADD = $(UNIT_LIBS)
+# The -listen socket.
+check_PROGRAMS += tests/unit/test_listensock
+TESTS += tests/unit/test_listensock
+tests_unit_test_listensock_SOURCES = tests/unit/test_listensock.c
+tests_unit_test_listensock_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_listensock_LDADD = $(UNIT_LIBS)
