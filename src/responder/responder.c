@@ -81,6 +81,7 @@
 #define RESPONDER_STOP_NS	(5 * TS_NS_PER_SEC)
 #define RESPONDER_KICK_MS	2	/* between two idle connections closed */
 #define RESPONDER_STACK		(512 * 1024)
+#define RESPONDER_BODY_MAX	(64 * 1024)	/* read past; more: close */
 
 struct responder {
 	struct serveropt	 opt;
@@ -418,6 +419,33 @@ responder_wait(struct responder_worker *w)
 	}
 }
 
+/*
+ * Read the request's body to its end (FCGI_STDIN's empty record) before
+ * answering: on a kept connection, what is left unread would be taken for
+ * the start of the next request, and libfcgi would close the connection
+ * (Apache's mod_proxy_fcgi sends that record apart from the params, so it
+ * is often not read yet, and then fails its next request on the dead
+ * connection). No method here takes a body; past RESPONDER_BODY_MAX the
+ * connection is closed after the answer instead.
+ */
+static void
+responder_drain(FCGX_Request *req)
+{
+	char buf[4096];
+	size_t total = 0;
+	int n;
+
+	while ((n = FCGX_GetStr(buf, sizeof(buf), req->in)) > 0) {
+		total += (size_t)n;
+		if (total > RESPONDER_BODY_MAX) {
+			req->keepConnection = 0;
+			return;
+		}
+	}
+	if (FCGX_GetError(req->in) != 0)
+		req->keepConnection = 0;
+}
+
 /* A peer that stops mid-request must not hold a thread for ever: TCP
  * connections inherit these from the listener, Unix ones do not. */
 static void
@@ -460,6 +488,7 @@ responder_work(void *arg)
 				responder_timeouts(w->req.ipcFd);
 		}
 		w->nreq++;
+		responder_drain(&w->req);
 		responder_handle(p->r, &w->ids, w->req.envp, &w->out);
 		FCGX_PutStr(w->out.buf, (int)w->out.len, w->req.out);
 		FCGX_Finish_r(&w->req);

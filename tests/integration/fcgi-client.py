@@ -3,12 +3,16 @@
 # for the standalone responder's tests, written from the specification.
 #   fcgi-client.py ADDR [--conns N] [--requests M] [--keep] [--hold K]
 #                  [--method M] [--query Q] [--host H] [--partial]
+#                  [--split] [--body N]
 # ADDR is unix:PATH or HOST:PORT. N connections at once, M requests on each
 # (with FCGI_KEEP_CONN when --keep, else a connection per request); --hold
 # K first opens K more connections that each get one kept request and then
-# stay idle; --partial sends half a request and waits. Prints one JSON
-# line: ok (answers with a status), bad, statuses, first (the first
-# answer's stdout), secs.
+# stay idle; --partial sends half a request and waits; --split sends the
+# end of FCGI_STDIN 50 ms after the params, as Apache's mod_proxy_fcgi
+# may; --body N sends N bytes of FCGI_STDIN. A kept connection found
+# closed when reused is opened again, once, as web servers do (counted in
+# reconnects). Prints one JSON line: ok (answers with a status), bad,
+# statuses, reconnects, first (the first answer's stdout), secs.
 import argparse, json, socket, struct, sys, threading, time
 
 BEGIN, END, PARAMS, STDIN, STDOUT, STDERR = 1, 3, 4, 5, 6, 7
@@ -24,10 +28,15 @@ def nv(k, v):
     return ln(len(k)) + ln(len(v)) + k + v
 
 
-def request(params, keep, rid=1):
-    body = b"".join(nv(k.encode(), v.encode()) for k, v in params.items())
+def request(params, keep, rid=1, body=0):
+    p = b"".join(nv(k.encode(), v.encode()) for k, v in params.items())
+    stdin = b""
+    while body > 0:
+        n = min(body, 65535)
+        stdin += rec(STDIN, rid, b"x" * n)
+        body -= n
     return (rec(BEGIN, rid, struct.pack("!HB5x", 1, 1 if keep else 0)) +
-            rec(PARAMS, rid, body) + rec(PARAMS, rid) + rec(STDIN, rid))
+            rec(PARAMS, rid, p) + rec(PARAMS, rid) + stdin + rec(STDIN, rid))
 
 
 def connect(addr):
@@ -74,10 +83,12 @@ def main():
     ap.add_argument("--query", default="1489217288.328757")
     ap.add_argument("--host", default="time.example:8443")
     ap.add_argument("--partial", action="store_true")
+    ap.add_argument("--split", action="store_true")
+    ap.add_argument("--body", type=int, default=0)
     a = ap.parse_args()
     params = {"REQUEST_METHOD": a.method, "QUERY_STRING": a.query,
               "HTTP_HOST": a.host}
-    res = {"ok": 0, "bad": 0, "statuses": {}, "first": None}
+    res = {"ok": 0, "bad": 0, "statuses": {}, "reconnects": 0, "first": None}
     mu = threading.Lock()
 
     def note(out):
@@ -107,14 +118,35 @@ def main():
         time.sleep(30)
         return
 
+    def send(s, req):
+        if a.split:
+            s.sendall(req[:-8])
+            time.sleep(0.05)
+            s.sendall(req[-8:])
+        else:
+            s.sendall(req)
+        return answer(s)
+
     def run():
         s = None
         try:
             for _ in range(a.requests):
+                req = request(params, a.keep, body=a.body)
+                out = None
+                if s is not None:
+                    try:
+                        out = send(s, req)
+                    except OSError:
+                        pass
+                    if out is None:
+                        with mu:
+                            res["reconnects"] += 1
+                        s.close()
+                        s = None
                 if s is None:
                     s = connect(a.addr)
-                s.sendall(request(params, a.keep))
-                note(answer(s))
+                    out = send(s, req)
+                note(out)
                 if not a.keep:
                     s.close()
                     s = None
