@@ -582,8 +582,12 @@ responder_pool_start(struct responder_pool *p, size_t n)
 		struct responder_worker *w = &p->w[i];
 		struct epoll_event ev = { .events = EPOLLIN };
 
+		/* Free from the start: a connection already queued (systemd
+		 * queues them before we exist) is no reason to close a kept
+		 * one while the other threads are still starting. */
 		w->pool = p;
-		w->state = RESPONDER_DONE;
+		w->state = RESPONDER_FREE;
+		p->nfree++;
 		FCGX_InitRequest(&w->req, p->lfd, 0);
 		if ((w->ep = epoll_create1(EPOLL_CLOEXEC)) < 0 ||
 		    (w->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0)
