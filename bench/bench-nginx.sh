@@ -7,7 +7,7 @@
 # nginx and mod_proxy_fcgi reach the standalone responder (webntp.fcgi
 # -listen unix:PATH -threads BENCH_THREADS) over kept connections.
 
-WEB_THREADS=${BENCH_THREADS:-64}
+WEB_THREADS=${BENCH_THREADS:-256}
 NGINX=${NGINX:-/usr/sbin/nginx}
 
 # web_fcgi NAME: a standalone responder on a socket of its own; its path.

@@ -24,8 +24,11 @@
  * waits on it, so with every thread holding one a new connection would wait
  * until the web server gave one up (nginx: 60 s; Apache: never): the main
  * thread watches for that and closes the longest idle kept connection
- * (the web server opens a new one next time). libfcgi is not touched
- * between threads but through FCGX_Init, once, before they start.
+ * (nginx retries a request that finds it closed on a new one; Apache fails
+ * it, so -threads should exceed its connections). The threads share no
+ * libfcgi state but what FCGX_Init sets up, once, before they start; each
+ * reads its request's body to the end, or the rest of it would be taken
+ * for the next request on the kept connection.
  * SIGTERM or SIGINT: stop accepting, let requests in flight finish, exit 0
  * (within RESPONDER_STOP_NS in any case).
  */
@@ -74,7 +77,7 @@
 
 #define RESPONDER_HOST_MAX	256	/* longest Host whose escape is kept */
 
-#define RESPONDER_THREADS	64	/* -threads for -listen and systemd */
+#define RESPONDER_THREADS	256	/* -threads for -listen and systemd */
 #define RESPONDER_THREADS_MAX	1024
 #define RESPONDER_SOCK_MODE	0660	/* -listen unix:PATH */
 #define RESPONDER_IO_S		5	/* a peer silent mid-request */
@@ -108,7 +111,7 @@ static const struct serveropt_flag responder_flags[] = {
 	    "mod_proxy_fcgi (default: the socket systemd passes, or fd 0)",
 	    &responder_listen, NULL },
 	{ "threads", "N", "FastCGI: serve N connections at once (1-1024; "
-	    "default 64 with -listen or systemd, 1 on fd 0)",
+	    "default 256 with -listen or systemd, 1 on fd 0)",
 	    &responder_threads, NULL },
 };
 
