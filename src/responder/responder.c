@@ -84,6 +84,7 @@
 #define RESPONDER_STOP_NS	(5 * TS_NS_PER_SEC)
 #define RESPONDER_KICK_MS	2	/* between two idle connections closed */
 #define RESPONDER_STACK		(512 * 1024)
+#define RESPONDER_ABANDON	-1	/* responder_fcgi: threads left running */
 #define RESPONDER_BODY_MAX	(64 * 1024)	/* read past; more: close */
 
 struct responder {
@@ -678,11 +679,13 @@ responder_raise_nofile(size_t threads)
 
 /*
  * Serve FastCGI on lfd with nthreads threads until SIGTERM or SIGINT.
- * own_socket: lfd is ours (-listen), not systemd's or the web server's.
+ * own_socket: lfd is ours (-listen), not systemd's or the web server's;
+ * spawned: the web server started us (fd 0), and says itself when it
+ * stops its processes.
  */
 static int
-responder_fcgi(struct responder *r, int lfd, bool own_socket, size_t nthreads,
-    long delay_ms)
+responder_fcgi(struct responder *r, int lfd, bool own_socket, bool spawned,
+    size_t nthreads, long delay_ms)
 {
 	struct responder_pool p = { .r = r, .lfd = lfd, .stop = -1,
 	    .starve = -1 };
@@ -754,14 +757,15 @@ responder_fcgi(struct responder *r, int lfd, bool own_socket, size_t nthreads,
 		nconn += p.w[i].nconn;
 	}
 	if (!all) {
+		/* Threads still run: nothing they use may be freed. */
 		fprintf(stderr, "%s: stopped with requests still in flight "
 		    "after %d s\n", RESPONDER_NAME,
 		    (int)(RESPONDER_STOP_NS / TS_NS_PER_SEC));
-		fflush(stderr);
-		_exit(0);
+		return RESPONDER_ABANDON;
 	}
-	fprintf(stderr, "%s: stopped: %lu requests on %lu connections\n",
-	    RESPONDER_NAME, nreq, nconn);
+	if (!spawned)
+		fprintf(stderr, "%s: stopped: %lu requests on %lu "
+		    "connections\n", RESPONDER_NAME, nreq, nconn);
 	responder_pool_free(&p);
 	close(sigfd);
 	return 0;
@@ -893,17 +897,21 @@ main(int argc, char **argv)
 			leapsrc_close(r.leap);
 			return rc == LISTENSOCK_BAD ? 2 : 1;
 		}
-		rc = responder_fcgi(&r, ls.fd, true,
+		rc = responder_fcgi(&r, ls.fd, true, false,
 		    threads > 0 ? (size_t)threads : RESPONDER_THREADS, delay_ms);
 		listensock_close(&ls);
+		if (rc == RESPONDER_ABANDON)
+			_exit(0);
 	} else if (sdfd >= 0) {
-		rc = responder_fcgi(&r, sdfd, false,
+		rc = responder_fcgi(&r, sdfd, false, false,
 		    threads > 0 ? (size_t)threads : RESPONDER_THREADS, delay_ms);
 	} else if (!FCGX_IsCGI()) {
-		rc = responder_fcgi(&r, 0, false,
+		rc = responder_fcgi(&r, 0, false, true,
 		    threads > 0 ? (size_t)threads : 1, delay_ms);
 	} else
 		rc = responder_cgi(&r);
+	if (rc == RESPONDER_ABANDON)
+		_exit(0);
 	leapsrc_close(r.leap);
 	return rc;
 }
