@@ -10,12 +10,14 @@
 WEB_THREADS=${BENCH_THREADS:-256}
 NGINX=${NGINX:-/usr/sbin/nginx}
 
-# web_fcgi NAME: a standalone responder on a socket of its own; its path.
+# web_fcgi NAME: a standalone responder on a socket of its own, whose path
+# goes to WEB_SOCK (not echoed: in a $(...) subshell t_bg would not see it,
+# and stop_all would leave it running).
 web_fcgi() {
+	WEB_SOCK=$T_SOCKDIR/$1/fcgi.sock
 	mkdir -p "$T_SOCKDIR/$1"
-	T_RESPONDER=$FCGI t_responder_standalone "fcgi-$1" \
-	    "unix:$T_SOCKDIR/$1/fcgi.sock" -threads "$WEB_THREADS" $FLAGS >&2
-	echo "$T_SOCKDIR/$1/fcgi.sock"
+	T_RESPONDER=$FCGI t_responder_standalone "fcgi-$1" "unix:$WEB_SOCK" \
+	    -threads "$WEB_THREADS" $FLAGS
 }
 
 part_web() {
@@ -26,10 +28,12 @@ part_web() {
 	T_RESPONDER=$FCGI bench_lighttpd "$pl" "$FLAGS"
 	pa=$(t_port)
 	T_RESPONDER=$FCGI t_apache "$pa" "$FLAGS"
-	sn=$(web_fcgi nginx)
+	web_fcgi nginx
+	sn=$WEB_SOCK
 	pn=$(t_port)
 	t_nginx "$pn" "unix:$sn"
-	sp=$(web_fcgi proxyfcgi)
+	web_fcgi proxyfcgi
+	sp=$WEB_SOCK
 	pp=$(t_port)
 	t_apache_proxyfcgi "$pp" "$sp"
 	cmd "webntp.fcgi -listen unix:\$SOCK -threads $WEB_THREADS $FLAGS  # for nginx (nginx/webntp-http.conf, nginx/webntp.conf, as tests/integration/web.sh t_nginx) and Apache mod_proxy_fcgi (apache/webntp-proxy-fcgi.conf, t_apache_proxyfcgi)"
@@ -63,7 +67,8 @@ part_web() {
 	T_WS_PORT=$w T_RESPONDER=$FCGI bench_lighttpd "$pl" "$FLAGS"
 	pa=$(t_port)
 	T_WS_PORT=$w T_RESPONDER=$FCGI t_apache "$pa" "$FLAGS"
-	sn=$(web_fcgi nginx-ws)
+	web_fcgi nginx-ws
+	sn=$WEB_SOCK
 	pn=$(t_port)
 	T_WS_PORT=$w t_nginx "$pn" "unix:$sn"
 	for r in $(seq "$RUNS"); do
