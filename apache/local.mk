@@ -9,3 +9,6 @@ apache/webntp.conf: $(top_srcdir)/apache/webntp.conf.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) apache && \
 	sed -e 's|@pkglibexecdir[@]|$(pkglibexecdir)|g' \
 	    $(top_srcdir)/apache/webntp.conf.in >$@.tmp && mv $@.tmp $@
+# apache/webntp-proxy-fcgi.conf: mod_proxy_fcgi to the standalone responder
+# (no paths of this build in it).
+dist_apache_DATA = apache/webntp-proxy-fcgi.conf

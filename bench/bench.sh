@@ -23,7 +23,7 @@ export top_srcdir top_builddir
 
 RUNS=${BENCH_RUNS:-3}		# runs per figure (median)
 DUR=${BENCH_DUR:-2}		# seconds per wrk run
-ONLY=" ${BENCH_ONLY:-http procs callgrind ws loop fake wan} "
+ONLY=" ${BENCH_ONLY:-http web procs callgrind ws loop fake wan} "
 OUT=${BENCH_OUT:-$top_srcdir/bench/results}
 N_LOOP=${BENCH_LOOP:-100}	# client runs per protocol, loopback
 N_FAKE=${BENCH_FAKE:-30}
@@ -824,6 +824,8 @@ EOF
 
 say "bench: $RUNS runs per figure, wrk ${DUR}s; parts:$ONLY; load $LOAD0"
 want http && part_http
+# Part web: lighttpd, mod_fcgid, nginx, mod_proxy_fcgi (bench-nginx.sh).
+. "$top_srcdir/bench/bench-nginx.sh"
 want procs && part_procs
 want callgrind && part_callgrind
 want ws && part_ws

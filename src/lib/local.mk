@@ -26,3 +26,5 @@ src_lib_libwebntp_a_SOURCES += \
 # src/client/upgrade.c (the sidecar's src/sidecar/wshs.c has its own copy
 # until it moves here too).
 src_lib_libwebntp_a_SOURCES += src/lib/wshttp.c src/lib/wshttp.h
+# The servers' -listen socket.
+src_lib_libwebntp_a_SOURCES += src/lib/listensock.c src/lib/listensock.h

@@ -369,3 +369,166 @@ t_wait_log() {
 	echo "ERROR: no /$2/ in $1"
 	return 1
 }
+
+# ---- the standalone responder, nginx, Apache's mod_proxy_fcgi ----
+
+# The group the web server's children run as, when the tests run as root
+# (nginx and Apache then drop to that user): the responder's socket is mode
+# 0660, so the responder runs with that group, as deployed.
+t_web_group() {
+	local u
+	for u in www-data nobody daemon; do
+		id "$u" >/dev/null 2>&1 && { id -gn "$u"; return; }
+	done
+}
+
+# t_responder_standalone NAME ADDR [ARGS...]: webntp.fcgi -listen ADDR ARGS
+# (T_SERVER_FLAGS unless ARGS hold -leap-second-*) in the background, with
+# the web server's group as root; stderr in $T_DIR/NAME.err, its pid in
+# T_FCGI_PID. Waits until it listens. ADDR unix:PATH: PATH's directory is
+# made mode 0750 with that group, as a deployment would have it.
+t_responder_standalone() {
+	local name=$1 addr=$2 run=() g
+	shift 2
+	[[ " $* " == *" -leap-second-"* ]] || set -- "$@" $T_SERVER_FLAGS
+	if [ "$(id -u)" -eq 0 ]; then
+		g=$(t_web_group)
+		run=(setpriv --regid "$g" --clear-groups --)
+		chmod 0711 "$T_SOCKDIR"
+		[[ $addr == unix:* ]] && chgrp "$g" "$(dirname "${addr#unix:}")"
+	fi
+	[[ $addr == unix:* ]] && chmod 0750 "$(dirname "${addr#unix:}")"
+	"${run[@]}" "$T_RESPONDER" -listen "$addr" "$@" 2>"$T_DIR/$name.err" &
+	T_FCGI_PID=$!
+	t_bg "$T_FCGI_PID"
+	if [[ $addr == unix:* ]]; then
+		t_wait_unix "${addr#unix:}"
+	else
+		local h=${addr%:*}
+		h=${h#[}
+		t_wait_port "${h%]}" "${addr##*:}"
+	fi
+}
+
+# t_wait_unix PATH: wait until the Unix socket PATH accepts a connection
+# (10 s).
+t_wait_unix() {
+	python3 - "$1" <<'PY' || { echo "ERROR: nothing listens on $1"; return 1; }
+import socket, sys, time
+for _ in range(100):
+    try:
+        socket.socket(socket.AF_UNIX).connect(sys.argv[1])
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.1)
+sys.exit(1)
+PY
+}
+
+# t_nginx_http_conf OUT FCGI WS: nginx/webntp-http.conf with its two
+# upstream addresses replaced, as its header tells admins to do; fails if
+# it did not replace exactly those two lines.
+t_nginx_http_conf() {
+	local src=$top_srcdir/nginx/webntp-http.conf
+	sed -e "s|^\tserver unix:/run/webntp/fcgi.sock;|\tserver $2;|" \
+	    -e "s|^\tserver 127.0.0.1:8081;|\tserver $3;|" "$src" >"$1"
+	[ "$(diff "$src" "$1" | grep -c '^>')" -eq 2 ] ||
+	    { echo "ERROR: $src: the two upstream servers not found"; return 1; }
+}
+
+# t_nginx PORT FCGI_ADDR [SERVER_EXTRA [HTTP_EXTRA]]: nginx in the
+# foreground (daemon off, prefix, pid, logs and temp paths in
+# $T_DIR/nginx-PORT/) with a minimal main config, as an admin's: the http
+# {} includes a copy of nginx/webntp-http.conf pointing at FCGI_ADDR (an
+# nginx upstream address, e.g. unix:/path) and the sidecar on T_WS_PORT,
+# and its own server {} includes nginx/webntp.conf verbatim. Waits until
+# it listens.
+t_nginx() {
+	local port=$1 fcgi=$2 extra=${3:-} hextra=${4:-} d
+	d="$T_DIR/nginx-$port"
+
+	mkdir -p "$d/logs" "$d/tmp"
+	t_nginx_http_conf "$d/webntp-http.conf" "$fcgi" \
+	    "127.0.0.1:${T_WS_PORT:-1}" || return 1
+	{
+		echo "daemon off;"
+		[ "$(id -u)" -eq 0 ] &&
+		    echo "user $(t_apache_user | awk '/^User/ {print $2}') $(t_web_group);"
+		echo "worker_processes 2;"
+		echo "pid $d/nginx.pid;"
+		echo "error_log $d/logs/error.log warn;"
+		echo "events { worker_connections 4096; }"
+		echo "http {"
+		echo "	access_log off;"
+		for t in client_body proxy fastcgi uwsgi scgi; do
+			echo "	${t}_temp_path $d/tmp/$t;"
+		done
+		[ -n "$hextra" ] && echo "$hextra"
+		echo "	include $d/webntp-http.conf;"
+		echo "	server {"
+		echo "		listen 127.0.0.1:$port;"
+		echo "		server_name time.example;"
+		[ -n "$extra" ] && echo "$extra"
+		echo "		include $top_srcdir/nginx/webntp.conf;"
+		echo "	}"
+		echo "}"
+	} >"$d/nginx.conf"
+	# nginx takes $NGINX for sockets inherited from an older nginx.
+	env -u NGINX "$NGINX" -p "$d" -c "$d/nginx.conf" -e "$d/logs/error.log" \
+	    >"$d.log" 2>&1 &
+	t_bg $!
+	t_wait_port 127.0.0.1 "$port"
+}
+
+# t_apache_proxyfcgi PORT SOCKET [EXTRA]: apache2 in the foreground with a
+# minimal main config in $T_DIR/apache-PORT/ that Defines the settings and
+# Includes apache/webntp-proxy-fcgi.conf (the standalone responder on Unix
+# socket SOCKET, the sidecar on T_WS_PORT); EXTRA lines go before the
+# Include.
+t_apache_proxyfcgi() {
+	local port=$1 sock=$2 extra=${3:-} m d
+	d="$T_DIR/apache-$port"
+
+	mkdir -p "$d/htdocs"
+	{
+		echo "ServerRoot \"$d\""
+		echo "ServerName 127.0.0.1"
+		echo "Listen 127.0.0.1:$port"
+		echo "PidFile \"$d/httpd.pid\""
+		echo "ErrorLog \"$d/error.log\""
+		echo "LogLevel warn"
+		echo "DefaultRuntimeDir \"$d\""
+		echo "DocumentRoot \"$d/htdocs\""
+		for m in mpm_event authz_core rewrite proxy proxy_fcgi proxy_wstunnel; do
+			echo "LoadModule ${m}_module \"$APACHE_MODULES/mod_$m.so\""
+		done
+		[ "$(id -u)" -eq 0 ] && t_apache_user
+		echo "Define WEBNTP_FCGI_SOCKET \"$sock\""
+		echo "Define WEBNTP_WS_HOST 127.0.0.1"
+		echo "Define WEBNTP_WS_PORT ${T_WS_PORT:-1}"
+		[ -n "$extra" ] && echo "$extra"
+		echo "Include \"$top_srcdir/apache/webntp-proxy-fcgi.conf\""
+	} >"$d/httpd.conf"
+	"$APACHE2" -d "$d" -f "$d/httpd.conf" -DFOREGROUND >"$d.log" 2>&1 &
+	t_bg $!
+	t_wait_port 127.0.0.1 "$port"
+}
+
+# t_fcgi_stop NAME: SIGTERM to T_FCGI_PID; sets T_FCGI_RC (its exit status,
+# or "timeout" after 10 s) and T_FCGI_SECS (how long it took).
+t_fcgi_stop() {
+	local t0 t1 i
+	t0=$(date +%s.%N)
+	kill -TERM "$T_FCGI_PID"
+	T_FCGI_RC=timeout
+	for i in $(seq 100); do
+		if ! kill -0 "$T_FCGI_PID" 2>/dev/null; then
+			wait "$T_FCGI_PID"
+			T_FCGI_RC=$?
+			break
+		fi
+		sleep 0.1
+	done
+	t1=$(date +%s.%N)
+	T_FCGI_SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+}

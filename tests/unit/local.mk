@@ -100,3 +100,9 @@ tests_unit_test_ws_SOURCES = tests/unit/test_ws.c src/client/measure.c \
 	src/client/upgrade.c src/client/wsurl.c
 tests_unit_test_ws_CFLAGS = $(UNIT_CFLAGS) $(SSL_CFLAGS)
 tests_unit_test_ws_LDADD = $(UNIT_LIBS) $(WSLAY_LIBS) $(SSL_LIBS)
+# The -listen socket.
+check_PROGRAMS += tests/unit/test_listensock
+TESTS += tests/unit/test_listensock
+tests_unit_test_listensock_SOURCES = tests/unit/test_listensock.c
+tests_unit_test_listensock_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_listensock_LDADD = $(UNIT_LIBS)
