@@ -7,7 +7,7 @@
 #   docker run -p 8080:8080 webntp [server flags, e.g. -allow-cross-origin]
 # The HEALTHCHECK asks the service the time with the installed client, over
 # HTTP and over WebSocket. `make container-check` builds and runs this file
-# with podman (tests/container/check).
+# with podman (tests/container/container-check).
 
 # Builder: the build dependencies from their one list (.ci/install-deps
 # --build), then the usual configure, make, make install into /out.
