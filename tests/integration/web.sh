@@ -34,7 +34,8 @@ t_lighttpd() {
 
 # t_lighttpd_admin PORT FLAGS [EXTRA]: lighttpd with a config written the way
 # an admin would: its own server settings, the var.webntp_* settings, EXTRA
-# lines, then `include` of the shipped lighttpd/webntp.conf.
+# lines, then `include` of the shipped lighttpd/webntp.conf; T_PROCS (default
+# 2) responders.
 t_lighttpd_admin() {
 	local port=$1 flags=$2 extra=${3:-} run
 	run="$T_DIR/lighttpd-$port"
@@ -51,7 +52,7 @@ var.webntp_flags = "$flags"
 var.webntp_ws_host = "127.0.0.1"
 var.webntp_ws_port = ${T_WS_PORT:-1}
 var.webntp_rundir = "$T_SOCKDIR/l$port"
-var.webntp_procs = 2
+var.webntp_procs = ${T_PROCS:-2}
 $extra
 include "$top_srcdir/lighttpd/webntp.conf"
 CONF
