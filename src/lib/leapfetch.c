@@ -17,7 +17,11 @@
  * during a download leaves its temporary file; the next check under the lock
  * removes those untouched for LEAPFETCH_STALE_S, far longer than a transfer
  * may last, so that a live one of another cache in the same directory (with
- * another lock) is safe.
+ * another lock) is safe. The users sharing one cache directory (the
+ * sidecar's and the web server's, members of its group: systemd/) all get
+ * what any of them writes: the cache and the lock are mode 0644 whatever
+ * the umask, the lock is taken on a read-only descriptor, and a download
+ * replaces another user's file by rename in the group-writable directory.
  */
 #include "config.h"
 
@@ -47,6 +51,7 @@
 #define LEAPFETCH_MAX_REDIRS	5
 #define LEAPFETCH_TMP_PREFIX	".leap-seconds."	/* + mkstemp's 6 */
 #define LEAPFETCH_STALE_S	600	/* ten default transfer timeouts */
+#define LEAPFETCH_FILE_MODE	0644	/* the cache and its lock, whatever the umask */
 
 struct leapfetch {
 	struct leapfetch_config	cfg;
@@ -301,7 +306,7 @@ leapfetch_sync_close(int fd, const char *tmp, struct err *e)
 {
 	int rc = 0;
 
-	if (fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
+	if (fchmod(fd, LEAPFETCH_FILE_MODE) != 0 || fsync(fd) != 0) {
 		err_setsys(e, "%s", tmp);
 		rc = -1;
 	}
@@ -392,6 +397,32 @@ out:
 	return res;
 }
 
+/*
+ * Open (or create) the lock file. Read-only: flock needs no write access,
+ * so the users sharing the directory (the sidecar's, the web server's) can
+ * all take the lock whoever created it. The mode is set explicitly, not
+ * left to the umask (systemd units set 0077): a lock the others cannot open
+ * would stop their downloads for good.
+ */
+static int
+leapfetch_open_lock(const char *lock, int *lfd, struct err *e)
+{
+	struct stat st;
+
+	*lfd = open(lock, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+	    LEAPFETCH_FILE_MODE);
+	if (*lfd < 0) {
+		err_setsys(e, "%s", lock);
+		return -1;
+	}
+	/* Only its owner may chmod it; a lock of another user's that they
+	 * can open is all we need. */
+	if (fstat(*lfd, &st) == 0 && st.st_uid == geteuid() &&
+	    (st.st_mode & 07777) != LEAPFETCH_FILE_MODE)
+		(void)fchmod(*lfd, LEAPFETCH_FILE_MODE);
+	return 0;
+}
+
 /* One check; *swept gets the number of stale temporary files removed. */
 static enum leapfetch_result
 leapfetch_run(const struct leapfetch_config *cfg, const atomic_bool *stop,
@@ -444,11 +475,8 @@ leapfetch_run(const struct leapfetch_config *cfg, const atomic_bool *stop,
 		    cfg->path);
 		goto out;
 	}
-	lfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (lfd < 0) {
-		err_setsys(e, "%s", lock);
+	if (leapfetch_open_lock(lock, &lfd, e) != 0)
 		goto out;
-	}
 	if (flock(lfd, LOCK_EX | LOCK_NB) != 0) {
 		if (errno == EWOULDBLOCK || errno == EINTR) {
 			res = LEAPFETCH_BUSY;

@@ -1,5 +1,5 @@
-# src/sidecar: webntp-ws, the WebSocket sidecar, in $(sbindir); and its
-# systemd unit, installed as data for the admin to copy or link.
+# src/sidecar: webntp-ws, the WebSocket sidecar, in $(sbindir) (its
+# systemd unit: systemd/).
 if ENABLE_SIDECAR
 sbin_PROGRAMS += src/sidecar/webntp-ws
 src_sidecar_webntp_ws_SOURCES = src/sidecar/sidecar.c \
@@ -9,16 +9,7 @@ src_sidecar_webntp_ws_SOURCES = src/sidecar/sidecar.c \
 	src/sidecar/wshs.c src/sidecar/wshs.h
 src_sidecar_webntp_ws_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS) $(CRYPTO_CFLAGS)
 src_sidecar_webntp_ws_LDADD = $(WEBNTP_LIB_LIBS) $(WSLAY_LIBS)
-systemddir = $(pkgdatadir)/systemd
-systemd_DATA = src/sidecar/webntp-ws.service
 endif
-# sbindir is only known at make time ("${exec_prefix}/sbin" in configure).
-src/sidecar/webntp-ws.service: $(srcdir)/src/sidecar/webntp-ws.service.in Makefile
-	$(AM_V_GEN)$(MKDIR_P) src/sidecar && \
-	sed -e 's|@sbindir[@]|$(sbindir)|g' \
-	    $(srcdir)/src/sidecar/webntp-ws.service.in >$@
-CLEANFILES += src/sidecar/webntp-ws.service
-EXTRA_DIST += src/sidecar/webntp-ws.service.in
 
 # Unit tests (Check; each includes its module's .c): the handshake, the
 # frame checks, the messages, and one connection's life on a socket in

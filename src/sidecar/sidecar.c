@@ -14,7 +14,7 @@
  * - Why wslay and not libwebsockets: lws's default poll() loop costs
  *   O(open connections) per event, its libuv loop is slower, it does not
  *   enforce its rx buffer size, and closing from WRITEABLE under libuv
- *   sends no close frame (the figures: bench/results/RESULTS.md).
+ *   sends no close frame (the figures: bench/results/NOTES.md).
  * - Timers: the lists of wsconn.c, ordered by deadline by construction; the
  *   loop reads CLOCK_MONOTONIC once per turn and sleeps until the earliest.
  * - SIGTERM/SIGINT: the listening socket is closed, handshakes dropped,
@@ -28,7 +28,7 @@
  *   same), and -max-connections defaults to that less a reserve: the
  *   process's own descriptors and the 503s being written. Beyond
  *   -max-connections a new connection is told 503, not dropped.
- * - Performance (bench/ws-measure.sh; figures in bench/results/RESULTS.md):
+ * - Performance (bench/ws-measure.sh; RESULTS.md and NOTES.md in bench/results):
  *   most of a round trip's CPU is the kernel's loopback TCP, and idle
  *   connections cost neither time nor a wslay context.
  */

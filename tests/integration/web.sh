@@ -34,7 +34,8 @@ t_lighttpd() {
 
 # t_lighttpd_admin PORT FLAGS [EXTRA]: lighttpd with a config written the way
 # an admin would: its own server settings, the var.webntp_* settings, EXTRA
-# lines, then `include` of the shipped lighttpd/webntp.conf.
+# lines, then `include` of the shipped lighttpd/webntp.conf; T_PROCS (default
+# 2) responders.
 t_lighttpd_admin() {
 	local port=$1 flags=$2 extra=${3:-} run
 	run="$T_DIR/lighttpd-$port"
@@ -51,7 +52,7 @@ var.webntp_flags = "$flags"
 var.webntp_ws_host = "127.0.0.1"
 var.webntp_ws_port = ${T_WS_PORT:-1}
 var.webntp_rundir = "$T_SOCKDIR/l$port"
-var.webntp_procs = 2
+var.webntp_procs = ${T_PROCS:-2}
 $extra
 include "$top_srcdir/lighttpd/webntp.conf"
 CONF
@@ -72,30 +73,41 @@ t_apache_user() {
 	done
 }
 
+# t_apache_main DIR PORT MODULE...: the head of a minimal main config in
+# DIR (an admin's apache2.conf, ports.conf and enabled modules: mpm_event,
+# authz_core and MODULE...), listening on 127.0.0.1:PORT, with the user
+# Apache's children run as when root.
+t_apache_main() {
+	local d=$1 port=$2 m
+	shift 2
+	echo "ServerRoot \"$d\""
+	echo "ServerName 127.0.0.1"
+	echo "Listen 127.0.0.1:$port"
+	echo "PidFile \"$d/httpd.pid\""
+	echo "ErrorLog \"$d/error.log\""
+	echo "LogLevel warn"
+	echo "DefaultRuntimeDir \"$d\""
+	echo "DocumentRoot \"$d/htdocs\""
+	for m in mpm_event authz_core "$@"; do
+		echo "LoadModule ${m}_module \"$APACHE_MODULES/mod_$m.so\""
+	done
+	[ "$(id -u)" -eq 0 ] && t_apache_user
+	return 0
+}
+
 # t_apache PORT FLAGS [EXTRA]: apache2 in the foreground with a minimal main
 # config in $T_DIR/apache-PORT/ that Defines the settings and Includes
 # apache/webntp.conf as built; EXTRA lines go before the Include.
 t_apache() {
-	local port=$1 flags=$2 extra=${3:-} m
+	local port=$1 flags=$2 extra=${3:-}
 	local d conf
 	d="$T_DIR/apache-$port" conf="$top_builddir/apache/webntp.conf"
 
 	mkdir -p "$d/htdocs" "$T_SOCKDIR/a$port"
 	{
-		echo "ServerRoot \"$d\""
-		echo "ServerName 127.0.0.1"
-		echo "Listen 127.0.0.1:$port"
-		echo "PidFile \"$d/httpd.pid\""
-		echo "ErrorLog \"$d/error.log\""
-		echo "LogLevel warn"
-		echo "DefaultRuntimeDir \"$d\""
-		echo "DocumentRoot \"$d/htdocs\""
-		for m in mpm_event authz_core fcgid rewrite proxy proxy_wstunnel; do
-			echo "LoadModule ${m}_module \"$APACHE_MODULES/mod_$m.so\""
-		done
+		t_apache_main "$d" "$port" fcgid rewrite proxy proxy_wstunnel
 		echo "FcgidIPCDir \"$T_SOCKDIR/a$port\""
 		echo "FcgidProcessTableFile \"$T_SOCKDIR/a$port/shm\""
-		[ "$(id -u)" -eq 0 ] && t_apache_user
 		echo "Define WEBNTP_FCGI \"$T_RESPONDER\""
 		echo "Define WEBNTP_FLAGS \"$flags\""
 		echo "Define WEBNTP_WS_HOST 127.0.0.1"
@@ -436,6 +448,25 @@ t_nginx_http_conf() {
 	    { echo "ERROR: $src: the two upstream servers not found"; return 1; }
 }
 
+# t_nginx_main DIR: the head of a minimal nginx.conf in DIR (daemon off,
+# pid, logs and temp paths in DIR, the web server's user when root) up to
+# and with the opening of http {}. DIR/logs and DIR/tmp must exist.
+t_nginx_main() {
+	local d=$1 t
+	echo "daemon off;"
+	[ "$(id -u)" -eq 0 ] &&
+	    echo "user $(t_apache_user | awk '/^User/ {print $2}') $(t_web_group);"
+	echo "worker_processes 2;"
+	echo "pid $d/nginx.pid;"
+	echo "error_log $d/logs/error.log warn;"
+	echo "events { worker_connections 4096; }"
+	echo "http {"
+	echo "	access_log off;"
+	for t in client_body proxy fastcgi uwsgi scgi; do
+		echo "	${t}_temp_path $d/tmp/$t;"
+	done
+}
+
 # t_nginx PORT FCGI_ADDR [SERVER_EXTRA [HTTP_EXTRA]]: nginx in the
 # foreground (daemon off, prefix, pid, logs and temp paths in
 # $T_DIR/nginx-PORT/) with a minimal main config, as an admin's: the http
@@ -451,18 +482,7 @@ t_nginx() {
 	t_nginx_http_conf "$d/webntp-http.conf" "$fcgi" \
 	    "127.0.0.1:${T_WS_PORT:-1}" || return 1
 	{
-		echo "daemon off;"
-		[ "$(id -u)" -eq 0 ] &&
-		    echo "user $(t_apache_user | awk '/^User/ {print $2}') $(t_web_group);"
-		echo "worker_processes 2;"
-		echo "pid $d/nginx.pid;"
-		echo "error_log $d/logs/error.log warn;"
-		echo "events { worker_connections 4096; }"
-		echo "http {"
-		echo "	access_log off;"
-		for t in client_body proxy fastcgi uwsgi scgi; do
-			echo "	${t}_temp_path $d/tmp/$t;"
-		done
+		t_nginx_main "$d"
 		[ -n "$hextra" ] && echo "$hextra"
 		echo "	include $d/webntp-http.conf;"
 		echo "	server {"
@@ -486,23 +506,12 @@ t_nginx() {
 # socket SOCKET, the sidecar on T_WS_PORT); EXTRA lines go before the
 # Include.
 t_apache_proxyfcgi() {
-	local port=$1 sock=$2 extra=${3:-} m d
+	local port=$1 sock=$2 extra=${3:-} d
 	d="$T_DIR/apache-$port"
 
 	mkdir -p "$d/htdocs"
 	{
-		echo "ServerRoot \"$d\""
-		echo "ServerName 127.0.0.1"
-		echo "Listen 127.0.0.1:$port"
-		echo "PidFile \"$d/httpd.pid\""
-		echo "ErrorLog \"$d/error.log\""
-		echo "LogLevel warn"
-		echo "DefaultRuntimeDir \"$d\""
-		echo "DocumentRoot \"$d/htdocs\""
-		for m in mpm_event authz_core rewrite proxy proxy_fcgi proxy_wstunnel; do
-			echo "LoadModule ${m}_module \"$APACHE_MODULES/mod_$m.so\""
-		done
-		[ "$(id -u)" -eq 0 ] && t_apache_user
+		t_apache_main "$d" "$port" rewrite proxy proxy_fcgi proxy_wstunnel
 		echo "Define WEBNTP_FCGI_SOCKET \"$sock\""
 		echo "Define WEBNTP_WS_HOST 127.0.0.1"
 		echo "Define WEBNTP_WS_PORT ${T_WS_PORT:-1}"

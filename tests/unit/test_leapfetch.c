@@ -206,6 +206,55 @@ START_TEST(test_busy)
 }
 END_TEST
 
+/*
+ * The cache is shared by several users (systemd/: the sidecar as webntp,
+ * the web server's responders): whatever the umask (the units set 0077),
+ * the cache and the lock come out mode 0644, and the lock is taken on a
+ * read-only descriptor, so another user's lock that only lets us read is
+ * no obstacle (here: a lock of ours made read-only; as root the mode would
+ * not stop an O_RDWR, which tests/integration/leapcache-shared.test covers
+ * with two real users).
+ */
+START_TEST(test_shared_modes)
+{
+	struct fix f;
+	struct err e = { .msg = "" };
+	struct stat st;
+	mode_t old;
+	int fd;
+
+	fix_init(&f);
+	unit_copy(unit_data(T2019), f.cache);
+	f.cfg.url = file_url(&f, "leap-future.list");
+	old = umask(077);
+	ck_assert_int_eq(leapfetch_once(&f.cfg, &e), LEAPFETCH_UPDATED);
+	umask(old);
+	ck_assert_str_eq(e.msg, "");
+	ck_assert_int_eq(stat(f.cache, &st), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0644);
+	ck_assert_int_eq(stat(f.lock, &st), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0644);
+
+	/* A read-only lock: still taken, the download done. */
+	unit_copy(unit_data(T2019), f.cache);
+	ck_assert_int_eq(chmod(f.lock, 0444), 0);
+	ck_assert_int_eq(leapfetch_once(&f.cfg, &e), LEAPFETCH_UPDATED);
+	ck_assert_str_eq(e.msg, "");
+	assert_cache(&f, "leap-future.list");
+	/* Ours: its mode put back to 0644. */
+	ck_assert_int_eq(stat(f.lock, &st), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0644);
+	/* And it still excludes: held read-only elsewhere, we are busy. */
+	unit_copy(unit_data(T2019), f.cache);
+	fd = open(f.lock, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(flock(fd, LOCK_EX | LOCK_NB), 0);
+	ck_assert_int_eq(leapfetch_once(&f.cfg, &e), LEAPFETCH_BUSY);
+	close(fd);
+	unit_rmdir(f.dir);
+}
+END_TEST
+
 START_TEST(test_missing_dir)
 {
 	struct fix f;
@@ -835,6 +884,7 @@ leapfetch_suite(void)
 	tc = tcase_create("once");
 	tcase_add_loop_test(tc, test_once, 0, NITEMS(once_cases));
 	tcase_add_test(tc, test_busy);
+	tcase_add_test(tc, test_shared_modes);
 	tcase_add_test(tc, test_missing_dir);
 	tcase_add_test(tc, test_bad_config);
 	tcase_add_test(tc, test_size_limit);
