@@ -17,13 +17,16 @@ RUN bash /tmp/install-deps --build && rm -rf /var/lib/apt/lists/*
 COPY . /src
 RUN cd /src && autoreconf -fi && mkdir /build && cd /build && \
 	/src/configure -q --prefix=/usr --sysconfdir=/etc --localstatedir=/var \
-		--libexecdir=/usr/libexec && \
+		--libexecdir=/usr/libexec --with-systemdsystemunitdir=no \
+		--with-sysusersdir=no --with-tmpfilesdir=no && \
 	make -j"$(nproc)" >/dev/null && make install DESTDIR=/out >/dev/null
 
 # Runtime: lighttpd and the shared libraries the three programs link
 # (checked below: a missing one fails the build, not the container),
 # tzdata's leap-seconds.list to start from, CA certificates for the
-# table's https download into /var/cache/webntp.
+# table's https download into /var/cache/webntp. No systemd here: the user
+# and the cache directory of systemd/'s sysusers.d and tmpfiles.d files
+# are made below, the same (webntp, 2775 webntp:webntp).
 FROM debian:bookworm
 RUN apt-get update -q && \
 	apt-get install -y -q --no-install-recommends lighttpd tzdata \
@@ -35,7 +38,7 @@ RUN ! ldd /usr/bin/webntp /usr/sbin/webntp-ws /usr/libexec/webntp/webntp.fcgi | 
 		grep 'not found' && \
 	useradd --system --user-group --home-dir /nonexistent --no-create-home \
 		--shell /usr/sbin/nologin webntp && \
-	chown webntp:webntp /var/cache/webntp
+	install -d -m 2775 -o webntp -g webntp /var/cache/webntp
 USER webntp
 EXPOSE 8080
 # The table's cache; its download is kept across restarts when a volume
