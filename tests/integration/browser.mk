@@ -1,0 +1,11 @@
+# The browser module and the /clock/ page (www/): served by every shipped
+# config, and run in a real headless Chromium; kept apart from local.mk so
+# branches merge.
+BROWSER_TESTS = tests/integration/www-configs.test
+TESTS += $(BROWSER_TESTS)
+EXTRA_DIST += $(BROWSER_TESTS) tests/integration/www-lib.sh
+check_DATA += apache/webntp-www.conf nginx/webntp-www.conf
+clean-local: browser-clean-local
+browser-clean-local:
+	-rm -rf tests/run/www-* tests/run/browser-*
+.PHONY: browser-clean-local
