@@ -80,29 +80,41 @@ export function resolution() {
 
 /*
  * Date.now() - mono(), read at the instant Date.now() moves to a new
- * millisecond (there its reading is exact): {link, err} in ms. Spins for
- * about a millisecond at most.
+ * millisecond (there its reading is exact): {link, err} in ms. Each
+ * Date.now() is read between two performance.now(), so a thread paused
+ * between the reads widens the window instead of shifting the result;
+ * the narrowest window of up to LINK_TICKS ticks (about 1 ms each) wins.
  */
+const LINK_TICKS = 4;
 export function link() {
 	const res = resolution();
-	let d0 = Date.now(), p0 = performance.now();
-	const stop = p0 + 3;
-	for (;;) {
-		const d1 = Date.now(), p1 = performance.now();
+	let best = null;
+	let a0 = performance.now(), d0 = Date.now();
+	const stop = a0 + LINK_TICKS + 1;
+	for (let ticks = 0; ticks < LINK_TICKS;) {
+		const a1 = performance.now(), d1 = Date.now(),
+		    b1 = performance.now();
 		if (d1 !== d0) {
-			const at = (p0 + p1) / 2;
-			return {
-				link: d1 - (performance.timeOrigin + at),
-				err: (p1 - p0) / 2 + res,
-			};
+			/* The tick came after d0 was read (>= a0) and before
+			 * d1 was (<= b1). */
+			const w = b1 - a0;
+			if (d1 === d0 + 1 && (best === null || w < best.w))
+				best = { w, link: d1 - (performance.timeOrigin +
+				    (a0 + b1) / 2) };
+			ticks++;
+			if (best !== null && best.w <= 4 * res)
+				break;
 		}
-		if (p1 > stop) {
-			/* A clock that does not tick: truncation unknown. */
-			return { link: d1 + 0.5 - (performance.timeOrigin + p1),
-			    err: 0.5 + res };
-		}
-		p0 = p1;
+		if (b1 > stop)
+			break;
+		a0 = a1;
+		d0 = d1;
 	}
+	if (best === null) {
+		/* A clock that does not tick: its truncation is unknown. */
+		return { link: Date.now() + 0.5 - mono(), err: 0.5 + res };
+	}
+	return { link: best.link, err: best.w / 2 + res };
 }
 
 function sleep(ms) {
@@ -211,9 +223,11 @@ async function readBounded(res) {
  * this module never clears the page's) has none: null, and the caller
  * keeps its own readings around fetch().
  */
-function resourceTiming(url, before) {
+function resourceTiming(url, after) {
 	const list = performance.getEntriesByName(url, "resource");
-	const e = list.length > before ? list[list.length - 1] : null;
+	/* HEAD asks the same URL each time, and the previous request's entry
+	 * may come late: only one that started after this fetch() is ours. */
+	const e = list.findLast((x) => x.startTime >= after);
 	if (!e || !(e.requestStart > 0) || !(e.responseStart >= e.requestStart))
 		return null;
 	return { start: e.requestStart, end: e.responseStart };
@@ -228,8 +242,6 @@ async function httpExchange(url, head, timeout) {
 	const ctl = new AbortController();
 	const timer = setTimeout(() => ctl.abort(), timeout);
 	let res, text = "", start, end;
-	/* HEAD asks the same URL each time: only a new entry is this one. */
-	const before = performance.getEntriesByName(u.href, "resource").length;
 	try {
 		start = performance.now();
 		res = await fetch(u.href, { method: head ? "HEAD" : "GET",
@@ -249,10 +261,10 @@ async function httpExchange(url, head, timeout) {
 	    res.status !== 200)
 		throw new Error(`not a WebNTP answer: HTTP status ${res.status}`);
 	/* The entry is queued as the fetch ends: maybe one task later. */
-	let rt = resourceTiming(u.href, before);
+	let rt = resourceTiming(u.href, start);
 	if (!rt) {
 		await sleep(0);
-		rt = resourceTiming(u.href, before);
+		rt = resourceTiming(u.href, start);
 	}
 	if (rt)
 		({ start, end } = rt);
@@ -441,9 +453,16 @@ export async function sync(url, options = {}) {
 			sock = new Socket(u.href);
 			await sock.open(timeout);
 		} else {
-			/* An untimed first request opens the connection. */
+			/* An untimed first request opens the connection (its
+			 * failure is the timed one's to tell). */
+			const ctl = new AbortController();
+			const timer = setTimeout(() => ctl.abort(), timeout);
 			await fetch(u.href, { method: "HEAD", cache: "no-store",
-			    credentials: "omit" }).catch(() => {});
+			    credentials: "omit", signal: ctl.signal })
+			    .catch(() => {});
+			clearTimeout(timer);
+			if (ctl.signal.aborted)
+				throw new Error(`no answer within ${timeout} ms`);
 		}
 		for (let i = 0; i < samples; i++) {
 			if (i > 0 && pause > 0)

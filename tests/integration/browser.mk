@@ -1,9 +1,12 @@
 # The browser module and the /clock/ page (www/): served by every shipped
 # config, and run in a real headless Chromium; kept apart from local.mk so
 # branches merge.
-BROWSER_TESTS = tests/integration/www-configs.test
+BROWSER_TESTS = tests/integration/www-configs.test \
+	tests/integration/browser-sync.test
 TESTS += $(BROWSER_TESTS)
-EXTRA_DIST += $(BROWSER_TESTS) tests/integration/www-lib.sh
+EXTRA_DIST += $(BROWSER_TESTS) tests/integration/www-lib.sh \
+	tests/integration/browser-lib.sh tests/integration/browser-cdp.js \
+	tests/integration/browser-helpers.js
 check_DATA += apache/webntp-www.conf nginx/webntp-www.conf
 clean-local: browser-clean-local
 browser-clean-local:
