@@ -62,7 +62,7 @@ function leapText(r) {
 function show(r) {
 	const ahead = r.offset < 0;
 	$("offset").textContent = `${ms(Math.abs(r.offset))} ms ` +
-	    `${ahead ? "ahead" : "behind"} (± ${ms(r.bound)} ms)`;
+	    `${ahead ? "ahead" : "behind"} (±\u00a0${ms(r.bound)} ms)`;
 	$("delay").textContent = `${ms(r.delay)} ms (mean of the ` +
 	    `${r.samples.filter((s) => s.kept).length} kept of ` +
 	    `${r.samples.length} samples)`;
@@ -92,6 +92,7 @@ function plot() {
 	const css = getComputedStyle(document.documentElement);
 	const col = (v) => css.getPropertyValue(v).trim();
 	g.clearRect(0, 0, w, h);
+	cv.dataset.samples = history.length;
 	g.font = `${11 * dpr}px system-ui, sans-serif`;
 	g.fillStyle = col("--dim");
 	if (history.length === 0) {
@@ -106,18 +107,25 @@ function plot() {
 	}
 	if (hi - lo < 0.01)
 		hi = lo + 0.01;
-	const m = 28 * dpr;
-	const x = (t) => m + (t - t0) / (t1 - t0) * (w - 2 * m);
-	const y = (v) => h - m / 2 - (v - lo) / (hi - lo) * (h - 1.5 * m);
+	/* Labels in a left margin, points right of it. */
+	const m = 14 * dpr, left = 64 * dpr;
+	const x = (t) => left + (t - t0) / (t1 - t0) * (w - left - m);
+	const y = (v) => h - m - (v - lo) / (hi - lo) * (h - 2 * m);
 	g.strokeStyle = col("--dim");
 	g.lineWidth = dpr;
 	g.beginPath();
-	g.moveTo(m, y(0));
+	g.moveTo(left, y(0));
 	g.lineTo(w - m, y(0));
 	g.stroke();
-	g.fillText(`${hi.toFixed(2)} ms`, 4 * dpr, y(hi) + 4 * dpr);
-	g.fillText("0", 4 * dpr, y(0) - 2 * dpr);
-	g.fillText(`${lo.toFixed(2)} ms`, 4 * dpr, y(lo));
+	g.textAlign = "right";
+	g.textBaseline = "middle";
+	g.fillText(`${hi.toFixed(2)} ms`, left - 8 * dpr, y(hi));
+	if (y(0) - y(hi) > 14 * dpr && y(lo) - y(0) > 14 * dpr)
+		g.fillText("0", left - 8 * dpr, y(0));
+	if (hi !== 0 && lo !== 0)
+		g.fillText(`${lo.toFixed(2)} ms`, left - 8 * dpr, y(lo));
+	else if (lo === 0)
+		g.fillText("0", left - 8 * dpr, y(0));
 	for (const [key, color] of [["delay", "--del"], ["offset", "--off"]]) {
 		g.fillStyle = g.strokeStyle = col(color);
 		for (const s of history) {
