@@ -241,13 +241,15 @@ async function httpExchange(url, head, timeout) {
 		u.search = "?" + it;
 	const ctl = new AbortController();
 	const timer = setTimeout(() => ctl.abort(), timeout);
-	let res, text = "", start, end;
+	let res, text = "", start, end, dateStart, dateEnd;
 	try {
+		dateStart = Date.now();
 		start = performance.now();
 		res = await fetch(u.href, { method: head ? "HEAD" : "GET",
 		    cache: "no-store", signal: ctl.signal, redirect: "error",
 		    credentials: "omit" });
 		end = performance.now();
+		dateEnd = Date.now();
 		text = await readBounded(res);
 	} catch (e) {
 		if (ctl.signal.aborted)
@@ -281,7 +283,7 @@ async function httpExchange(url, head, timeout) {
 	} else {
 		a = parseAnswer(text, it);
 	}
-	return { start, end, ...a };
+	return { start, end, dateStart, dateEnd, ...a };
 }
 
 /* A WebSocket with its answers queued: open(), ask(text, timeout). */
@@ -313,11 +315,11 @@ class Socket {
 				resolve();
 			};
 			ws.onmessage = (ev) => {
-				const at = performance.now();
+				const at = performance.now(), date = Date.now();
 				if (this.waiter)
-					this.waiter.resolve({ at, data: ev.data });
+					this.waiter.resolve({ at, date, data: ev.data });
 				else if (this.queue.length < 4)
-					this.queue.push({ at, data: ev.data });
+					this.queue.push({ at, date, data: ev.data });
 			};
 			ws.onclose = (ev) => {
 				clearTimeout(timer);
@@ -368,11 +370,13 @@ class Socket {
 
 async function wsExchange(sock, timeout) {
 	const it = stamp(mono());
+	const dateStart = Date.now();
 	const start = performance.now();
 	const m = await sock.ask(it, timeout);
 	if (typeof m.data !== "string")
 		throw new Error("not a WebNTP answer: a binary message");
-	return { start, end: m.at, ...parseAnswer(m.data, it) };
+	return { start, end: m.at, dateStart, dateEnd: m.date,
+	    ...parseAnswer(m.data, it) };
 }
 
 function pickTransport(url, t) {
@@ -424,8 +428,11 @@ function combine(samples, res, linkErr) {
  * exchanges, a random pause in [0, pause) ms between them (default 1000,
  * as the command-line client), each bounded by timeout ms (default 10000).
  * Resolves to {offset, delay, bound, leap, next, step, transport, url,
- * samples, at}: seconds, offset = true time - Date.now()'s clock; rejects
- * with a WebNTPError naming the server and why.
+ * samples, at}: seconds, offset = true time - Date.now()'s clock; each of
+ * samples has its offset, delay, whether the filter kept it, and the same
+ * exchange timed with Date.now() alone (dateOffset, dateDelay: what
+ * libraries that time with it see). Rejects with a WebNTPError naming the
+ * server and why.
  */
 export async function sync(url, options = {}) {
 	const name = String(url);
@@ -476,7 +483,9 @@ export async function sync(url, options = {}) {
 				    "request was sent");
 			const end = performance.timeOrigin + x.end;
 			got.push({ at: end, offset: x.st * 1000 - end +
-			    delay / 2, delay });
+			    delay / 2, delay, dateOffset: x.st * 1000 -
+			    (x.dateStart + x.dateEnd) / 2,
+			    dateDelay: x.dateEnd - x.dateStart });
 			last = x;
 		}
 	} catch (e) {
@@ -503,7 +512,9 @@ export async function sync(url, options = {}) {
 		link: l.link / 1000,
 		resolution: res / 1000,
 		samples: got.map((s) => ({ at: s.at, offset: (s.offset - l.link) /
-		    1000, delay: s.delay / 1000, kept: s.kept })),
+		    1000, delay: s.delay / 1000, kept: s.kept,
+		    dateOffset: s.dateOffset / 1000,
+		    dateDelay: s.dateDelay / 1000 })),
 	};
 }
 

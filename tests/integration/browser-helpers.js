@@ -19,12 +19,21 @@ window.T = {
 					leap: r.leap, next: r.next, step: r.step,
 					kept: r.samples.filter((s) => s.kept).length,
 					samples: r.samples.length,
-					resolution: r.resolution, link: r.link });
+					resolution: r.resolution, link: r.link,
+					dateOffset: this.dateCombine(r.samples) });
 			} catch (e) {
 				out.push({ error: e.message });
 			}
 		}
 		return out;
+	},
+	// The same exchanges timed with Date.now() alone, combined by the
+	// same filter on their (whole-millisecond) delays.
+	dateCombine(samples) {
+		const min = Math.min(...samples.map((s) => s.dateDelay));
+		const kept = samples.filter((s) => s.dateDelay === min ||
+			s.dateDelay - min < min);
+		return kept.reduce((a, s) => a + s.dateOffset, 0) / kept.length;
 	},
 	// How sync(url, opts) failed: the error's fields, or "resolved".
 	async fails(url, opts) {
