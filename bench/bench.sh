@@ -882,6 +882,12 @@ headline() {
 			echo "| +0.25 s server (libfaketime), $v, median abs error | $1 us |"
 		done
 	fi
+	if [ -s "$D/browser.tsv" ]; then
+		for v in ws-iso fetch-iso ws-plain; do
+			set -- $(bstat "$D/browser.tsv" $v 2) $(bstat "$D/browser.tsv" $v 3)
+			echo "| browser (webntp.js in Chromium), $v: median / p95 abs error (Date.now() timing) | $1 / $2 us ($3 / $4 us) |"
+		done
+	fi
 	if [ -s "$D/wan-sym.tsv" ]; then
 		for v in http-p4 ws-p4 http-p8 ws-p8 htpdate htpdate-p8 chrony; do
 			set -- $(absstat "$D/wan-sym.tsv" $v "$(truth $v)")
