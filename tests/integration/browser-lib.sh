@@ -94,10 +94,12 @@ b_get() {
 }
 
 # b_rounds WHAT NAME EXPECTED TOLERANCE: every round of T.syncs NAME
-# answered, each offset is EXPECTED within TOLERANCE (seconds), and each
-# bound contains the true offset EXPECTED.
+# answered and its bound holds the true offset EXPECTED (no timing in
+# that: it must always hold); the median offset of the rounds is EXPECTED
+# within TOLERANCE (seconds; the median, so that one round on a machine
+# shared with the other tests, whose samples all waited, does not decide).
 b_rounds() {
-	local what=$1 name=$2 want=$3 tol=$4 i off bound
+	local what=$1 name=$2 want=$3 tol=$4 i off bound offs=()
 	if [ -z "$(b_get "$name.0")" ]; then
 		t_fail "$what: no rounds ($(b_get "$name"))"
 		return
@@ -108,7 +110,7 @@ b_rounds() {
 		t_eq "$what round $i: no error" "" "$(b_get "$name.$i.error")"
 		off=$(b_get "$name.$i.offset")
 		bound=$(b_get "$name.$i.bound")
-		c_near "$what round $i: offset" "$want" "$off" "$tol"
+		offs+=("$off")
 		if awk -v w="$want" -v o="$off" -v b="$bound" \
 		    'BEGIN { d = o - w; if (d < 0) d = -d; exit !(o != "" && d <= b) }'; then
 			t_pass "$what round $i: the bound ($bound) holds the truth"
@@ -116,4 +118,6 @@ b_rounds() {
 			t_fail "$what round $i: |$off - $want| > bound $bound"
 		fi
 	done
+	c_near "$what: median offset of $i rounds" "$want" \
+	    "$(printf '%s\n' "${offs[@]}" | sort -g | awk '{a[NR] = $1} END {print NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}')" "$tol"
 }
