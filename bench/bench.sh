@@ -8,7 +8,7 @@
 # Every figure is the median of BENCH_RUNS runs (default 3) and every
 # comparison is interleaved in one run (A B A B ...) and given as the ratio
 # of the medians. Parts (BENCH_ONLY, default all): http procs callgrind ws
-# loop fake wan. Servers are the real lighttpd and Apache with the shipped
+# loop fake wan browser (bench/bench-browser.sh). Servers are the real lighttpd and Apache with the shipped
 # configs (lighttpd/lighttpd.conf, apache/webntp.conf), on 127.0.0.1.
 set -u
 : "${top_srcdir:?run through make bench}"
@@ -23,7 +23,7 @@ export top_srcdir top_builddir
 
 RUNS=${BENCH_RUNS:-3}		# runs per figure (median)
 DUR=${BENCH_DUR:-2}		# seconds per wrk run
-ONLY=" ${BENCH_ONLY:-http web procs callgrind ws loop fake wan} "
+ONLY=" ${BENCH_ONLY:-http web procs callgrind ws loop fake wan browser} "
 OUT=${BENCH_OUT:-$top_srcdir/bench/results}
 N_LOOP=${BENCH_LOOP:-100}	# client runs per protocol, loopback
 N_FAKE=${BENCH_FAKE:-30}
@@ -832,6 +832,8 @@ want ws && part_ws
 want loop && part_loop
 want fake && part_fake
 want wan && part_wan
+# Part browser: webntp.js in Chromium (bench-browser.sh).
+. "$top_srcdir/bench/bench-browser.sh"
 
 LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 ELAPSED=$(( $(date +%s) - T0 ))
@@ -843,6 +845,7 @@ report_ws
 report_loop
 report_fake
 report_wan
+report_browser
 plots
 
 # The headline: one line per question of the issue.
@@ -877,6 +880,12 @@ headline() {
 		for v in http ws; do
 			set -- $(absstat "$D/fake.tsv" $v 0.25)
 			echo "| +0.25 s server (libfaketime), $v, median abs error | $1 us |"
+		done
+	fi
+	if [ -s "$D/browser.tsv" ]; then
+		for v in ws-iso fetch-iso ws-plain; do
+			set -- $(bstat "$D/browser.tsv" $v 2) $(bstat "$D/browser.tsv" $v 3)
+			echo "| browser (webntp.js in Chromium), $v: median / p95 abs error (Date.now() timing) | $1 / $2 us ($3 / $4 us) |"
 		done
 	fi
 	if [ -s "$D/wan-sym.tsv" ]; then

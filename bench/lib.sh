@@ -12,6 +12,7 @@ bench_lighttpd() {
 	WEBNTP_BIND=127.0.0.1 WEBNTP_PORT=$port WEBNTP_FCGI=$T_RESPONDER \
 	WEBNTP_FLAGS="${flags:- }" WEBNTP_WS_HOST=127.0.0.1 \
 	WEBNTP_WS_PORT=${T_WS_PORT:-1} WEBNTP_RUNDIR="$T_SOCKDIR/l$port" \
+	WEBNTP_WWW="$top_srcdir/www" \
 	    "$LIGHTTPD" -D -f "$conf" >"$D/lighttpd-$port.log" 2>&1 &
 	t_bg $!
 	t_wait_port 127.0.0.1 "$port"
@@ -28,6 +29,7 @@ lighttpd_cfg() {
 	extra=${extra//&/\\&}
 	sed -e "${2:+s|^var.webntp_procs = .*|var.webntp_procs = $2|}" \
 	    -e "s|^include \"webntp.conf\"|${extra//$'\n'/\\n}\ninclude \"$top_srcdir/lighttpd/webntp.conf\"|" \
+	    -e "s|^include \"webntp-www.conf\"|include \"$top_srcdir/lighttpd/webntp-www.conf\"|" \
 	    "$top_srcdir/lighttpd/lighttpd.conf" >"$D/$1.conf"
 	echo "$D/$1.conf"
 }

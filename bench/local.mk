@@ -7,7 +7,7 @@ bench_wsload_LDADD = $(WSLAY_LIBS)
 endif
 # bench/ws-measure.sh BUILD_DIR: the sidecar's figures with wsload.
 EXTRA_DIST += bench/ws-measure.sh bench/web-latency.sh bench/bench.sh \
-	bench/lib.sh bench/soak.sh bench/results
+	bench/lib.sh bench/soak.sh bench/results bench/bench-browser.sh
 
 # Built by `make bench` only.
 EXTRA_PROGRAMS = bench/relay bench/cheapest
@@ -32,6 +32,7 @@ bench: all $(BENCH_PROGS)
 	LIGHTTPD='$(LIGHTTPD)' APACHE2='$(APACHE2)' \
 	APACHE_MODULES='$(APACHE_MODULES)' CHRONYD='$(CHRONYD)' \
 	FAKETIME_LIB='$(FAKETIME_LIB)' CC_FLAGS='$(CFLAGS)' \
+	CHROMIUM='$(CHROMIUM)' NODE='$(NODE)' \
 	    bash $(abs_top_srcdir)/bench/bench.sh
 endif
 

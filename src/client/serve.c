@@ -8,7 +8,8 @@
  * exit status 1. Ctrl-C, SIGTERM or SIGHUP stop all of it (exit status 0).
  *
  * NOTES: lighttpd.conf reads WEBNTP_BIND, WEBNTP_PORT, WEBNTP_FCGI,
- * WEBNTP_FLAGS, WEBNTP_WS_HOST, WEBNTP_WS_PORT and WEBNTP_RUNDIR from the
+ * WEBNTP_FLAGS, WEBNTP_WS_HOST, WEBNTP_WS_PORT, WEBNTP_RUNDIR and WEBNTP_WWW
+ * (the www directory it serves at /clock/ and /webntp.js) from the
  * environment; WEBNTP_WS_HOST is the sidecar's socket path, which lighttpd's
  * mod_proxy takes as a Unix socket (it starts with "/"), so no port is
  * picked that another process could take first. The installed paths come
@@ -73,8 +74,8 @@ struct serve_child {
 struct serve {
 	char		 lighttpd[SERVE_PATH_MAX];
 	char		 confb[SERVE_PATH_MAX], fcgib[SERVE_PATH_MAX];
-	char		 wsb[SERVE_PATH_MAX];
-	const char	*conf, *fcgi, *ws;
+	char		 wsb[SERVE_PATH_MAX], wwwb[SERVE_PATH_MAX];
+	const char	*conf, *fcgi, *ws, *www;
 	char		 host[256], port[16];
 	char		 flags[SERVE_FLAGS_MAX];
 	char		 rundir[SERVE_PATH_MAX];
@@ -101,8 +102,10 @@ serve_usage(FILE *f)
 "  WEBNTP_LIGHTTPD_CONF  config (default %s/lighttpd/lighttpd.conf)\n"
 "  WEBNTP_FCGI           responder (default %s/webntp.fcgi)\n"
 "  WEBNTP_WS_BIN         sidecar (default %s/webntp-ws)\n"
+"  WEBNTP_WWW            served at /clock/ and /webntp.js (default %s/www)\n"
 "  XDG_RUNTIME_DIR       where the run directory is made (default /tmp)\n",
-	    SERVE_FAILS_MAX, WEBNTP_DATADIR, WEBNTP_LIBEXECDIR, WEBNTP_SBINDIR);
+	    SERVE_FAILS_MAX, WEBNTP_DATADIR, WEBNTP_LIBEXECDIR, WEBNTP_SBINDIR,
+	    WEBNTP_DATADIR);
 }
 
 static void
@@ -187,10 +190,18 @@ serve_paths(struct serve *s)
 	    sizeof(s->fcgib), "/webntp.fcgi");
 	s->ws = serve_env("WEBNTP_WS_BIN", WEBNTP_SBINDIR, s->wsb,
 	    sizeof(s->wsb), "/webntp-ws");
+	s->www = serve_env("WEBNTP_WWW", WEBNTP_DATADIR, s->wwwb,
+	    sizeof(s->wwwb), "/www");
 	if (access(s->conf, R_OK) == -1 || access(s->fcgi, X_OK) == -1 ||
 	    access(s->ws, X_OK) == -1) {
 		serve_log("%s: %s", access(s->conf, R_OK) == -1 ? s->conf :
 		    access(s->fcgi, X_OK) == -1 ? s->fcgi : s->ws,
+		    strerror(errno));
+		return 1;
+	}
+	/* lighttpd would start without it and answer 404 at /clock/. */
+	if (access(s->www, R_OK | X_OK) == -1) {
+		serve_log("%s: %s (the www directory, WEBNTP_WWW)", s->www,
 		    strerror(errno));
 		return 1;
 	}
@@ -230,6 +241,7 @@ serve_rundir(struct serve *s)
 	setenv("WEBNTP_WS_HOST", s->sock, 1);
 	setenv("WEBNTP_WS_PORT", "0", 1);	/* unused with a socket */
 	setenv("WEBNTP_RUNDIR", s->rundir, 1);
+	setenv("WEBNTP_WWW", s->www, 1);
 	return 0;
 }
 

@@ -552,6 +552,42 @@ leapfetch_log(struct leapfetch *f, const char *fmt, ...)
 	f->cfg.log(f->cfg.log_ctx, msg);
 }
 
+/*
+ * Sleep delay_s seconds of CLOCK_MONOTONIC, or until leapfetch_stop. The
+ * clock decides, not pthread_cond_timedwait's answer: it may return early,
+ * spuriously or, under an LD_PRELOADed clock shim such as libfaketime
+ * (which the tests use to shift a server's clock), with ETIMEDOUT at once
+ * every time, which made each retry a busy loop of downloads and log lines
+ * (8,000 in 3 s). A wait that times out before its deadline goes on in
+ * steps of 100 ms of nanosleep, which the stop request also ends.
+ */
+static void
+leapfetch_wait(struct leapfetch *f, unsigned delay_s)
+{
+	const struct timespec step = { 0, 100000000 };
+	struct timespec deadline, now;
+	int rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += (time_t)delay_s;
+	pthread_mutex_lock(&f->mu);
+	while (!atomic_load(&f->stop)) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (ts_cmp(&now, &deadline) >= 0)
+			break;
+		rc = pthread_cond_timedwait(&f->cv, &f->mu, &deadline);
+		if (rc != ETIMEDOUT || atomic_load(&f->stop))
+			continue;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (ts_cmp(&now, &deadline) < 0) {
+			pthread_mutex_unlock(&f->mu);
+			nanosleep(&step, NULL);
+			pthread_mutex_lock(&f->mu);
+		}
+	}
+	pthread_mutex_unlock(&f->mu);
+}
+
 static void *
 leapfetch_main(void *arg)
 {
@@ -562,7 +598,6 @@ leapfetch_main(void *arg)
 	    LEAPFETCH_RETRY_S;
 	unsigned pause = 0, delay;
 	enum leapfetch_result r;
-	struct timespec deadline;
 	struct err e;
 	int swept;
 
@@ -593,14 +628,7 @@ leapfetch_main(void *arg)
 		case LEAPFETCH_BUSY:
 			break;
 		}
-		clock_gettime(CLOCK_MONOTONIC, &deadline);
-		deadline.tv_sec += (time_t)delay;
-		pthread_mutex_lock(&f->mu);
-		while (!atomic_load(&f->stop) &&
-		    pthread_cond_timedwait(&f->cv, &f->mu, &deadline) !=
-		    ETIMEDOUT)
-			;
-		pthread_mutex_unlock(&f->mu);
+		leapfetch_wait(f, delay);
 	}
 	return NULL;
 }

@@ -9,6 +9,7 @@ C_LEAP="$top_srcdir/tests/data/leap-seconds-2019-05-02.list"
 export WEBNTP_FCGI="$top_builddir/src/responder/webntp.fcgi"
 export WEBNTP_WS_BIN="$C_WS"
 export WEBNTP_LIGHTTPD_CONF="$top_srcdir/lighttpd/lighttpd.conf"
+export WEBNTP_WWW="$top_srcdir/www"
 # Unix sockets (lighttpd's FastCGI socket, chronyd's) need a short path
 # (sun_path is 108 bytes; $T_DIR under make distcheck is longer): a
 # directory of their own, removed at exit (with web.sh's, if it made one).

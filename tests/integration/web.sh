@@ -27,6 +27,7 @@ t_lighttpd() {
 	WEBNTP_BIND=127.0.0.1 WEBNTP_PORT=$port WEBNTP_FCGI=$T_RESPONDER \
 	WEBNTP_FLAGS="${flags:- }" WEBNTP_WS_HOST=127.0.0.1 \
 	WEBNTP_WS_PORT=${T_WS_PORT:-1} WEBNTP_RUNDIR="$T_SOCKDIR/l$port" \
+	WEBNTP_WWW="$top_srcdir/www" \
 	    "$LIGHTTPD" -D -f "$conf" >"$run.log" 2>&1 &
 	t_bg $!
 	t_wait_port 127.0.0.1 "$port"
@@ -97,7 +98,8 @@ t_apache_main() {
 
 # t_apache PORT FLAGS [EXTRA]: apache2 in the foreground with a minimal main
 # config in $T_DIR/apache-PORT/ that Defines the settings and Includes
-# apache/webntp.conf as built; EXTRA lines go before the Include.
+# apache/webntp.conf as built; EXTRA lines go before the Include,
+# T_APACHE_TAIL's after it (so does t_apache_proxyfcgi).
 t_apache() {
 	local port=$1 flags=$2 extra=${3:-}
 	local d conf
@@ -114,6 +116,7 @@ t_apache() {
 		echo "Define WEBNTP_WS_PORT ${T_WS_PORT:-1}"
 		[ -n "$extra" ] && echo "$extra"
 		echo "Include \"$conf\""
+		[ -n "${T_APACHE_TAIL:-}" ] && echo "$T_APACHE_TAIL"
 	} >"$d/httpd.conf"
 	if [ "$(id -u)" -eq 0 ]; then
 		# The children (and so webntp.fcgi) run as that user.
@@ -517,6 +520,7 @@ t_apache_proxyfcgi() {
 		echo "Define WEBNTP_WS_PORT ${T_WS_PORT:-1}"
 		[ -n "$extra" ] && echo "$extra"
 		echo "Include \"$top_srcdir/apache/webntp-proxy-fcgi.conf\""
+		[ -n "${T_APACHE_TAIL:-}" ] && echo "$T_APACHE_TAIL"
 	} >"$d/httpd.conf"
 	"$APACHE2" -d "$d" -f "$d/httpd.conf" -DFOREGROUND >"$d.log" 2>&1 &
 	t_bg $!
