@@ -271,6 +271,7 @@ fuzz_output(const struct memio *m, const struct fuzz_expect *x, bool all)
 		FUZZ_CHECK(!closed);		/* nothing after the close */
 		FUZZ_CHECK((o[0] & 0xf0) == 0x80 && !(o[1] & 0x80));
 		len = o[1] & 0x7f;
+		FUZZ_CHECK(len != 127);		/* answers are short */
 		if (len == 126) {
 			if (n < 4)
 				break;
@@ -278,7 +279,6 @@ fuzz_output(const struct memio *m, const struct fuzz_expect *x, bool all)
 			h = 4;
 			FUZZ_CHECK(len > 125);
 		}
-		FUZZ_CHECK(len != 127);		/* answers are short */
 		if (n < h + len)
 			break;
 		switch (o[0] & 0x0f) {
