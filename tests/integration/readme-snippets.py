@@ -188,30 +188,39 @@ def parts(kind, body):
     return out
 
 
+# What follows a substituted directory in a path: kept as it is, not
+# substituted again (/usr/local/var/cache/webntp is one path).
+PATH_REST = r"(?:/[^\s\"'<>;,()|]*)?"
+
+
 def table(v):
-    """The substitutions, (regex, replacement), applied in one pass."""
+    """The substitutions, (regex, replacement, is a directory), applied in
+    one pass; a directory's replacement keeps the rest of its path."""
     t = []
     if v.get("PREFIX"):
-        t.append((re.escape(v["PREFIX"]) + r"(?=/|\b)", v["DESTDIR"] + v["PREFIX"]))
+        t.append((re.escape(v["PREFIX"]) + r"(?=/|\b)",
+            v["DESTDIR"] + v["PREFIX"], True))
     t += [
-        (r"/usr/local(?=/)", v["DESTDIR"] + v["INSTPREFIX"]),
-        (r"/etc(?=/)", v["DESTDIR"] + "/etc"),
-        (r"/var(?=/)", v["DESTDIR"] + "/var"),
-        (r"/run(?=/)", v["RUN"]),
-        (r"\b8081\b", v["WS_PORT"]),
-        (r"(?<=\blisten )80(?=;)", "127.0.0.1:" + v["PORT"]),
-        (r"https://time\.example\.org/", "http://127.0.0.1:%s/" % v["PORT"]),
+        (r"/usr/local(?=/)", v["DESTDIR"] + v["INSTPREFIX"], True),
+        (r"/etc(?=/)", v["DESTDIR"] + "/etc", True),
+        (r"/var(?=/)", v["DESTDIR"] + "/var", True),
+        (r"/run(?=/)", v["RUN"], True),
+        (r"\b8081\b", v["WS_PORT"], False),
+        (r"(?<=\blisten )80(?=;)", "127.0.0.1:" + v["PORT"], False),
+        (r"https://time\.example\.org/", "http://127.0.0.1:%s/" % v["PORT"],
+            False),
     ]
     return t
 
 
 def substitute(text, t):
-    rx = re.compile("|".join("(%s)" % r for r, _ in t))
+    rx = re.compile("|".join("((%s)%s)" % (r, PATH_REST if d else "")
+        for r, _, d in t))
 
     def rep(m):
-        for k, (_, s) in enumerate(t):
-            if m.group(k + 1) is not None:
-                return s
+        for k, (_, s, _) in enumerate(t):
+            if m.group(2 * k + 1) is not None:
+                return s + m.group(2 * k + 1)[len(m.group(2 * k + 2)):]
         return m.group(0)
     return rx.sub(rep, text)
 
