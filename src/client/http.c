@@ -33,6 +33,7 @@
 
 struct http {
 	CURL		*curl;
+	const char	*url;
 	const struct client_opt *opt;
 	char		 errbuf[CURL_ERROR_SIZE];
 	struct err	 tls_err;
@@ -143,6 +144,7 @@ http_open(const char *url, const struct client_opt *o, struct err *e)
 		return NULL;
 	}
 	h->opt = o;
+	h->url = url;
 	c = h->curl;
 	ms = (long)(o->timeout_ns / 1000000);
 	if (ms < 1)
@@ -185,10 +187,14 @@ http_exchange(void *arg, struct client_exchange *x, struct err *e)
 	struct http *h = arg;
 	long status = 0;
 
-	if (http_perform(h, e) == -1)
+	if (http_perform(h, e) == -1) {
+		x->foreign = h->too_big;
 		return -1;
+	}
 	curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &status);
 	if (status != 200) {
+		/* 204, a redirect: a web server, not WebNTP's answer. */
+		x->foreign = status >= 200 && status < 400;
 		err_set(e, "HTTP status %ld", status);
 		return -1;
 	}
@@ -199,6 +205,51 @@ http_exchange(void *arg, struct client_exchange *x, struct err *e)
 	x->start = h->pre;
 	x->end = h->in;
 	return reply_parse(h->body, h->len, x, e);
+}
+
+/* A header's value (its last, as a cache adds its own at the end), or
+ * false when missing or longer than HTTP_HEADER_MAX. */
+static bool
+http_header(struct http *h, const char *name, char *out)
+{
+	struct curl_header *v;
+	size_t n;
+
+	if (curl_easy_header(h->curl, name, 0, CURLH_HEADER, -1, &v) !=
+	    CURLHE_OK || (n = strlen(v->value)) > HTTP_HEADER_MAX)
+		return false;
+	memcpy(out, v->value, n + 1);
+	return true;
+}
+
+int
+http_head(void *arg, const char *url, struct http_head *a, struct err *e)
+{
+	struct http *h = arg;
+	int rc;
+
+	memset(a, 0, sizeof(*a));
+	curl_easy_setopt(h->curl, CURLOPT_NOBODY, 1L);
+	if (url != NULL)
+		curl_easy_setopt(h->curl, CURLOPT_URL, url);
+	rc = http_perform(h, e);
+	if (rc == 0 && (!h->got_pre || !h->got_in)) {
+		err_set(e, "no request or answer seen");
+		rc = -1;
+	}
+	if (rc == 0) {
+		a->start = h->pre;
+		a->end = h->in;
+		curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &a->status);
+		a->has_date = http_header(h, "Date", a->date);
+		a->has_httpstime = http_header(h, "X-HTTPSTIME",
+		    a->httpstime);
+	}
+	/* Back to the GETs of client_http.exchange. */
+	if (url != NULL)
+		curl_easy_setopt(h->curl, CURLOPT_URL, h->url);
+	curl_easy_setopt(h->curl, CURLOPT_HTTPGET, 1L);
+	return rc;
 }
 
 int

@@ -97,7 +97,7 @@ tests_unit_test_upgrade_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_upgrade_LDADD = $(UNIT_LIBS)
 tests_unit_test_ws_SOURCES = tests/unit/test_ws.c src/client/measure.c \
 	src/client/http.c src/client/reply.c src/client/tls.c \
-	src/client/upgrade.c src/client/wsurl.c
+	src/client/upgrade.c src/client/wsurl.c $(CLIENT_SOURCE_SRC)
 tests_unit_test_ws_CFLAGS = $(UNIT_CFLAGS) $(SSL_CFLAGS)
 tests_unit_test_ws_LDADD = $(UNIT_LIBS) $(WSLAY_LIBS) $(SSL_LIBS)
 # The -listen socket.
