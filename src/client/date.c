@@ -30,6 +30,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <stdlib.h>
 
 #include <curl/curl.h>
 
@@ -138,21 +139,22 @@ date_measure(void *h, const char *url, const struct client_opt *o,
 {
 	struct timespec now;
 	struct bound acc, b;
-	int64_t t0, rtt, rtt_min, pre, lat = 0, wake, at, w;
+	int64_t t0, rtt, rtt_min, pre, lat = -1, wake, at, w;
 	int n = 1, stall = 0;
+	bool aimed;
 
 	ts_now(&now);
 	t0 = ts_to_ns(&now);
 	if (date_probe(h, url, &acc, &rtt_min, &pre, e) == -1)
 		return -1;
-	while (n < DATE_PROBES_MAX && stall < 3) {
+	while (n < DATE_PROBES_MAX && stall < 3 && !client_stop) {
 		w = acc.hi - acc.lo;
 		if (w <= rtt_min + rtt_min / 4)
 			break;
 		ts_now(&now);
 		at = date_next_send(&acc, rtt_min,
-		    ts_to_ns(&now) + lat + DATE_GAP);
-		wake = at - lat;
+		    ts_to_ns(&now) + (lat > 0 ? lat : 0) + DATE_GAP);
+		wake = at - (lat > 0 ? lat : 0);
 		if (wake + rtt_min - t0 > o->budget_ns)
 			break;
 		if (date_sleep_until(wake) == -1) {
@@ -162,8 +164,16 @@ date_measure(void *h, const char *url, const struct client_opt *o,
 		if (date_probe(h, url, &b, &rtt, &pre, e) == -1)
 			return -1;
 		n++;
-		/* libcurl's own time from the wakeup to the request. */
-		lat = pre > wake ? pre - wake : 0;
+		/*
+		 * libcurl's own time from the wakeup to the request, and the
+		 * round trip: their least, as a busy machine's outliers would
+		 * only spoil the next aim. A request sent off its aim (by more
+		 * than a quarter of the interval) says little and is no sign
+		 * that the interval cannot shrink any more.
+		 */
+		aimed = pre - at < w / 4 && at - pre < w / 4;
+		if (lat == -1 || (pre > wake && pre - wake < lat))
+			lat = pre > wake ? pre - wake : 0;
 		if (rtt < rtt_min)
 			rtt_min = rtt;
 		if (bound_intersect(&acc, &b) == -1) {
@@ -171,7 +181,10 @@ date_measure(void *h, const char *url, const struct client_opt *o,
 			    "(the server's clock stepped?)");
 			return -1;
 		}
-		stall = acc.hi - acc.lo > w - w / 50 ? stall + 1 : 0;
+		if (aimed)
+			stall = acc.hi - acc.lo > w - w / 50 ? stall + 1 : 0;
+		if (getenv("DATE_DEBUG"))
+			fprintf(stderr, "aimed %d probe %d wake %lld lat %lld rtt %lld b [%lld %lld] acc [%lld %lld] w %lld\n", aimed, n, (long long)(wake % TS_NS_PER_SEC), (long long)lat, (long long)rtt, (long long)b.lo, (long long)b.hi, (long long)acc.lo, (long long)acc.hi, (long long)(acc.hi - acc.lo));
 	}
 	r->source = CLIENT_SOURCE_DATE;
 	r->used = n;
