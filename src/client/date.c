@@ -30,7 +30,6 @@
 
 #include <errno.h>
 #include <string.h>
-#include <stdlib.h>
 
 #include <curl/curl.h>
 
@@ -183,8 +182,6 @@ date_measure(void *h, const char *url, const struct client_opt *o,
 		}
 		if (aimed)
 			stall = acc.hi - acc.lo > w - w / 50 ? stall + 1 : 0;
-		if (getenv("DATE_DEBUG"))
-			fprintf(stderr, "aimed %d probe %d wake %lld lat %lld rtt %lld b [%lld %lld] acc [%lld %lld] w %lld\n", aimed, n, (long long)(wake % TS_NS_PER_SEC), (long long)lat, (long long)rtt, (long long)b.lo, (long long)b.hi, (long long)acc.lo, (long long)acc.hi, (long long)(acc.hi - acc.lo));
 	}
 	r->source = CLIENT_SOURCE_DATE;
 	r->used = n;
