@@ -2,7 +2,8 @@
  * http.c: the HTTP(S) transport of the client (PROTOCOL.md section 5) with
  * libcurl. One easy handle per server, reused, so every timed GET goes over
  * the connection an untimed HEAD opened first (DNS, TCP and TLS are not in
- * the delay). GET the URL as given, as go-webntp does.
+ * the delay). GET the URL as given, as go-webntp does. http_head: the
+ * HEADs of the Date and X-HTTPSTIME sources (source.c), timed the same way.
  *
  * NOTES: start is read in CURLOPT_PREREQFUNCTION, which libcurl calls
  * right before it builds and sends the request, and end when it reports
@@ -34,6 +35,7 @@
 struct http {
 	CURL		*curl;
 	const char	*url;
+	struct curl_slist *nocache;	/* http_head's request headers */
 	const struct client_opt *opt;
 	char		 errbuf[CURL_ERROR_SIZE];
 	struct err	 tls_err;
@@ -127,6 +129,7 @@ http_close(void *arg)
 		return;
 	if (h->curl != NULL)
 		curl_easy_cleanup(h->curl);
+	curl_slist_free_all(h->nocache);
 	free(h);
 }
 
@@ -229,6 +232,21 @@ http_head(void *arg, const char *url, struct http_head *a, struct err *e)
 	int rc;
 
 	memset(a, 0, sizeof(*a));
+	/* A cache's stored answer keeps its old Date: ask past it, as
+	 * htpdate does. */
+	if (h->nocache == NULL) {
+		struct curl_slist *l;
+
+		l = curl_slist_append(NULL, "Cache-Control: no-cache");
+		if (l != NULL)
+			h->nocache = curl_slist_append(l, "Pragma: no-cache");
+		if (h->nocache == NULL) {
+			curl_slist_free_all(l);
+			err_set(e, "out of memory");
+			return -1;
+		}
+	}
+	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, h->nocache);
 	curl_easy_setopt(h->curl, CURLOPT_NOBODY, 1L);
 	if (url != NULL)
 		curl_easy_setopt(h->curl, CURLOPT_URL, url);
@@ -246,6 +264,7 @@ http_head(void *arg, const char *url, struct http_head *a, struct err *e)
 		    a->httpstime);
 	}
 	/* Back to the GETs of client_http.exchange. */
+	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, NULL);
 	if (url != NULL)
 		curl_easy_setopt(h->curl, CURLOPT_URL, h->url);
 	curl_easy_setopt(h->curl, CURLOPT_HTTPGET, 1L);

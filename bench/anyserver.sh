@@ -1,0 +1,151 @@
+# bench/anyserver.sh: part "anyserver" of `make bench` (sourced by
+# bench/bench.sh): the client against web servers that are not WebNTP
+# (issue 12), beside htpdate on the very same server and in the same run.
+#  - Date only: nginx serving a static file (its Date is read from its clock
+#    as it answers; lighttpd's moves on its own 1 s tick, see
+#    src/client/date.c), webntp -source date (bisection, default -budget)
+#    and htpdate (default -p 4, and -p 8), through the delay relay (10 +- 2
+#    ms each way) and on loopback;
+#  - X-HTTPSTIME only (tests/integration/client-httpstime.py), webntp
+#    -source httpstime, same two paths.
+# Both servers run $ANY_SHIFT s ahead (libfaketime); error = measured -
+# shift. Coverage = the fraction of webntp runs whose bound holds the
+# truth (|error| <= bound), and the bound's width against the error.
+
+ANY_SHIFT=0.1234
+N_ANY=${BENCH_ANY:-50}	# runs per series (coverage wants >= 50)
+
+# any_nginx PORT: nginx, one process, one static file, $ANY_SHIFT ahead.
+any_nginx() {
+	local d="$D/any-nginx-$1" t
+	mkdir -p "$d/logs" "$d/tmp" "$d/html"
+	echo "a static page" >"$d/html/index.html"
+	{
+		echo "daemon off; master_process off; pid $d/nginx.pid;"
+		echo "env LD_PRELOAD; env FAKETIME; env FAKETIME_DONT_FAKE_MONOTONIC;"
+		echo "error_log $d/logs/error.log warn;"
+		echo "events { worker_connections 256; }"
+		echo "http { access_log off;"
+		for t in client_body proxy fastcgi uwsgi scgi; do
+			echo "	${t}_temp_path $d/tmp/$t;"
+		done
+		echo "	server { listen 127.0.0.1:$1; root $d/html; } }"
+	} >"$d/nginx.conf"
+	LD_PRELOAD=$FAKETIME_LIB FAKETIME=+${ANY_SHIFT}s FAKETIME_DONT_FAKE_MONOTONIC=1 \
+	    nginx -p "$d" -c "$d/nginx.conf" -e "$d/logs/error.log" >"$d.log" 2>&1 &
+	t_bg $!
+	t_wait_port 127.0.0.1 "$1"
+}
+
+# any_webntp URL SOURCE: "offset bound" of one run (nothing on failure).
+any_webntp() {
+	XDG_CACHE_HOME="$D/any-cache" "$CLIENT" -json -source "$2" "$1" 2>/dev/null |
+	    python3 -c '
+import json, sys
+for line in sys.stdin:
+    o = json.loads(line)
+    if o["type"] == "server" and "offset" in o:
+        print("%.9f %.9f" % (o["offset"], o["bound"]))'
+}
+
+# any_htpdate HOSTPORT [P]: htpdate's offset (s).
+any_htpdate() {
+	htpdate -q -d ${2:+-p "$2"} "$1" 2>&1 | sed -nE 's/^offset: (-?[0-9.]+).*/\1/p'
+}
+
+part_anyserver() {
+	local np hp tn th i f="$D/any.tsv"
+	say "6. any web server: Date (nginx) and X-HTTPSTIME, relay 10+-2 ms and loopback"
+	np=$(t_port)
+	any_nginx "$np"
+	hp=$(t_port)
+	LD_PRELOAD=$FAKETIME_LIB FAKETIME=+${ANY_SHIFT}s FAKETIME_DONT_FAKE_MONOTONIC=1 \
+	    python3 "$top_srcdir/tests/integration/client-httpstime.py" "$hp" \
+	    2>"$D/any-httpstime.log" &
+	t_bg $!
+	t_wait_port 127.0.0.1 "$hp"
+	tn=$(t_port)
+	relay_start -l "$tn" -t "$np" -d 10000 -j 2000 -D 10000 -J 2000
+	th=$(t_port)
+	relay_start -l "$th" -t "$hp" -d 10000 -j 2000 -D 10000 -J 2000
+	cmd "nginx -c nginx.conf  # master_process off, a static file, FAKETIME=+${ANY_SHIFT}s (env kept for libfaketime)"
+	cmd "python3 tests/integration/client-httpstime.py \$PORT  # X-HTTPSTIME only, FAKETIME=+${ANY_SHIFT}s"
+	cmd "bench/relay -l \$RELAYPORT -t \$PORT -d 10000 -j 2000 -D 10000 -J 2000"
+	cmd "src/client/webntp -json -source date|httpstime http://127.0.0.1:\$PORT/  # default -budget 16, -p 4"
+	cmd "htpdate -q -d [-p 8] 127.0.0.1:\$PORT  # its 'offset:' line"
+	: >"$f"
+	# Interleaved in each series; the series at once (they mostly sleep).
+	{
+		for i in $(seq "$N_ANY"); do
+			echo "date-relay $(any_webntp "http://127.0.0.1:$tn/" date)"
+			echo "htpdate-relay $(any_htpdate "127.0.0.1:$tn")"
+			echo "htpdate8-relay $(any_htpdate "127.0.0.1:$tn" 8)"
+		done >"$f.relay"
+	} &
+	local jr=$!
+	{
+		for i in $(seq "$N_ANY"); do
+			echo "date-loop $(any_webntp "http://127.0.0.1:$np/" date)"
+			echo "htpdate-loop $(any_htpdate "127.0.0.1:$np")"
+			echo "htpdate8-loop $(any_htpdate "127.0.0.1:$np" 8)"
+		done >"$f.loop"
+	} &
+	local jl=$!
+	{
+		for i in $(seq "$N_ANY"); do
+			echo "httpstime-relay $(any_webntp "http://127.0.0.1:$th/" httpstime)"
+			echo "httpstime-loop $(any_webntp "http://127.0.0.1:$hp/" httpstime)"
+		done >"$f.hts"
+	} &
+	local jh=$!
+	wait $jr $jl $jh
+	cat "$f.relay" "$f.loop" "$f.hts" >"$f"
+	stop_all
+}
+
+# any_stat SERIES: "median_abs_ms p95_abs_ms median_bound_ms coverage runs
+# median_error_ms" over any.tsv.
+any_stat() {
+	awk -v s="$1" -v t="$ANY_SHIFT" '
+	function abs(x) { return x < 0 ? -x : x }
+	$1 == s && NF >= 2 {
+		e = $2 - t; a[n] = abs(e) * 1e3; m[n] = e * 1e3
+		if (NF >= 3) { b[nb++] = $3 * 1e3; if (abs(e) <= $3) c++ }
+		n++
+	}
+	function sortv(v, k,   i, j, x) { for (i = 1; i < k; i++) { x = v[i]; for (j = i - 1; j >= 0 && v[j] > x; j--) v[j+1] = v[j]; v[j+1] = x } }
+	function med(v, k) { return k ? v[int((k - 1) / 2)] : "nan" }
+	function p95(v, k,   i) { if (!k) return "nan"; i = int(0.95 * k + 0.999999) - 1; return v[i < 0 ? 0 : i] }
+	END {
+		sortv(a, n); sortv(b, nb); sortv(m, n)
+		printf "%s %s %s %s %d %s\n", med(a, n), p95(a, n), nb ? med(b, nb) : "-",
+		    nb ? sprintf("%.0f%%", 100 * c / nb) : "-", n, med(m, n)
+	}' "$D/any.tsv"
+}
+
+report_anyserver() {
+	local s lbl
+	[ -s "$D/any.tsv" ] || return 0
+	cp "$D/any.tsv" "$OUT/any.tsv"
+	md "## 6. Any web server: Date and X-HTTPSTIME (issue 12)" ""
+	md "nginx serving a static file (Date only) and tests/integration/client-httpstime.py" \
+	   "(X-HTTPSTIME only), both $ANY_SHIFT s ahead (libfaketime); *relay*: bench/relay," \
+	   "10 +- 2 ms each way; *loopback*: direct. webntp \`-source date\` bisects the Date" \
+	   "header within the default \`-budget\` (16 s); htpdate 1.3.7 asks the same nginx. $N_ANY" \
+	   "runs per series, interleaved, the series at once. *error* = measured - shift;" \
+	   "*coverage* = runs whose bound holds the truth (|error| <= bound)." ""
+	md "| method | path | median abs error ms | p95 abs error ms | median bound ms | bound / error | coverage | runs |" \
+	   "|---|---|---:|---:|---:|---:|---:|---:|"
+	for s in date-relay htpdate-relay htpdate8-relay httpstime-relay date-loop htpdate-loop htpdate8-loop httpstime-loop; do
+		read -r a p b c n e <<<"$(any_stat $s)"
+		case $s in
+		date-*) lbl="webntp -source date" ;;
+		htpdate-*) lbl="htpdate (-p 4, default)" ;;
+		htpdate8-*) lbl="htpdate -p 8" ;;
+		httpstime-*) lbl="webntp -source httpstime" ;;
+		esac
+		md "| $lbl | ${s##*-} | $(printf '%.3f' "$a") | $(printf '%.3f' "$p") | $([ "$b" = - ] && echo - || printf '%.3f' "$b") | $([ "$b" = - ] && echo - || awk -v b="$b" -v a="$a" 'BEGIN {printf a > 0 ? "%.1f" : "-", b / a}') | $c | $n |"
+	done
+	md "" "Targets (issue 12): Date over the relay, median error <= 5 ms; loopback <= 1 ms;" \
+	   "coverage 100 % over >= 50 runs; median bound <= 3 x median error." ""
+}
