@@ -8,14 +8,16 @@
 #    ms each way) and on loopback;
 #  - X-HTTPSTIME only (tests/integration/client-httpstime.py), webntp
 #    -source httpstime, same two paths.
-# Both servers run $ANY_SHIFT s ahead (libfaketime); error = measured -
+# Both servers run ahead by a shift drawn anew for each run (libfaketime),
+# uniform in [0.05, 0.95) s: htpdate's answers are multiples of 2^-p s,
+# and one fixed shift would favour or wrong it by luck. error = measured -
 # shift. Coverage = the fraction of webntp runs whose bound holds the
 # truth (|error| <= bound), and the bound's width against the error.
 
-ANY_SHIFT=0.1234
 N_ANY=${BENCH_ANY:-50}	# runs per series (coverage wants >= 50)
 
-# any_nginx PORT: nginx, one process, one static file, $ANY_SHIFT ahead.
+# any_nginx PORT SHIFT: nginx, one process, one static file, SHIFT ahead;
+# its pid in ANY_PID.
 any_nginx() {
 	local d="$D/any-nginx-$1" t
 	mkdir -p "$d/logs" "$d/tmp" "$d/html"
@@ -31,9 +33,18 @@ any_nginx() {
 		done
 		echo "	server { listen 127.0.0.1:$1; root $d/html; } }"
 	} >"$d/nginx.conf"
-	LD_PRELOAD=$FAKETIME_LIB FAKETIME=+${ANY_SHIFT}s FAKETIME_DONT_FAKE_MONOTONIC=1 \
-	    nginx -p "$d" -c "$d/nginx.conf" -e "$d/logs/error.log" >"$d.log" 2>&1 &
-	t_bg $!
+	LD_PRELOAD=$FAKETIME_LIB FAKETIME=+${2}s FAKETIME_DONT_FAKE_MONOTONIC=1 \
+	    nginx -p "$d" -c "$d/nginx.conf" -e "$d/logs/error.log" >>"$d.log" 2>&1 &
+	ANY_PID=$!
+	t_wait_port 127.0.0.1 "$1"
+}
+
+# any_httpstime PORT SHIFT: the X-HTTPSTIME-only server; pid in ANY_PID.
+any_httpstime() {
+	LD_PRELOAD=$FAKETIME_LIB FAKETIME=+${2}s FAKETIME_DONT_FAKE_MONOTONIC=1 \
+	    python3 "$top_srcdir/tests/integration/client-httpstime.py" "$1" \
+	    2>>"$D/any-httpstime.log" &
+	ANY_PID=$!
 	t_wait_port 127.0.0.1 "$1"
 }
 
@@ -54,63 +65,66 @@ any_htpdate() {
 }
 
 part_anyserver() {
-	local np hp tn th i f="$D/any.tsv"
-	say "6. any web server: Date (nginx) and X-HTTPSTIME, relay 10+-2 ms and loopback"
+	local np hp tn th i sh pn ph js f="$D/any.tsv"
+	say "6. any web server: Date (nginx) and X-HTTPSTIME, relay 10+-2 ms and loopback, $N_ANY runs"
 	np=$(t_port)
-	any_nginx "$np"
 	hp=$(t_port)
-	LD_PRELOAD=$FAKETIME_LIB FAKETIME=+${ANY_SHIFT}s FAKETIME_DONT_FAKE_MONOTONIC=1 \
-	    python3 "$top_srcdir/tests/integration/client-httpstime.py" "$hp" \
-	    2>"$D/any-httpstime.log" &
-	t_bg $!
-	t_wait_port 127.0.0.1 "$hp"
 	tn=$(t_port)
 	relay_start -l "$tn" -t "$np" -d 10000 -j 2000 -D 10000 -J 2000
 	th=$(t_port)
 	relay_start -l "$th" -t "$hp" -d 10000 -j 2000 -D 10000 -J 2000
-	cmd "nginx -c nginx.conf  # master_process off, a static file, FAKETIME=+${ANY_SHIFT}s (env kept for libfaketime)"
-	cmd "python3 tests/integration/client-httpstime.py \$PORT  # X-HTTPSTIME only, FAKETIME=+${ANY_SHIFT}s"
+	cmd "nginx -c nginx.conf  # master_process off, a static file, FAKETIME=+\$SHIFTs (env kept for libfaketime)"
+	cmd "python3 tests/integration/client-httpstime.py \$PORT  # X-HTTPSTIME only, FAKETIME=+\$SHIFTs"
 	cmd "bench/relay -l \$RELAYPORT -t \$PORT -d 10000 -j 2000 -D 10000 -J 2000"
 	cmd "src/client/webntp -json -source date|httpstime http://127.0.0.1:\$PORT/  # default -budget 16, -p 4"
 	cmd "htpdate -q -d [-p 8] 127.0.0.1:\$PORT  # its 'offset:' line"
 	: >"$f"
-	# Interleaved in each series; the series at once (they mostly sleep).
-	{
-		for i in $(seq "$N_ANY"); do
-			echo "date-relay $(any_webntp "http://127.0.0.1:$tn/" date)"
-			echo "htpdate-relay $(any_htpdate "127.0.0.1:$tn")"
-			echo "htpdate8-relay $(any_htpdate "127.0.0.1:$tn" 8)"
-		done >"$f.relay"
-	} &
-	local jr=$!
-	{
-		for i in $(seq "$N_ANY"); do
-			echo "date-loop $(any_webntp "http://127.0.0.1:$np/" date)"
-			echo "htpdate-loop $(any_htpdate "127.0.0.1:$np")"
-			echo "htpdate8-loop $(any_htpdate "127.0.0.1:$np" 8)"
-		done >"$f.loop"
-	} &
-	local jl=$!
-	{
-		for i in $(seq "$N_ANY"); do
-			echo "httpstime-relay $(any_webntp "http://127.0.0.1:$th/" httpstime)"
-			echo "httpstime-loop $(any_webntp "http://127.0.0.1:$hp/" httpstime)"
-		done >"$f.hts"
-	} &
-	local jh=$!
-	wait $jr $jl $jh
-	cat "$f.relay" "$f.loop" "$f.hts" >"$f"
+	for i in $(seq "$N_ANY"); do
+		sh=$(python3 -c 'import random; print("%.6f" % random.uniform(0.05, 0.95))')
+		any_nginx "$np" "$sh"
+		pn=$ANY_PID
+		t_bg "$pn"
+		any_httpstime "$hp" "$sh"
+		ph=$ANY_PID
+		t_bg "$ph"
+		# The series at once (they mostly sleep), on the same servers.
+		js=()
+		echo "date-relay $sh $(any_webntp "http://127.0.0.1:$tn/" date)" >"$f.1" &
+		js+=($!)
+		echo "date-loop $sh $(any_webntp "http://127.0.0.1:$np/" date)" >"$f.2" &
+		js+=($!)
+		{
+			echo "htpdate-relay $sh $(any_htpdate "127.0.0.1:$tn")"
+			echo "htpdate8-relay $sh $(any_htpdate "127.0.0.1:$tn" 8)"
+		} >"$f.3" &
+		js+=($!)
+		{
+			echo "htpdate-loop $sh $(any_htpdate "127.0.0.1:$np")"
+			echo "htpdate8-loop $sh $(any_htpdate "127.0.0.1:$np" 8)"
+		} >"$f.4" &
+		js+=($!)
+		{
+			echo "httpstime-relay $sh $(any_webntp "http://127.0.0.1:$th/" httpstime)"
+			echo "httpstime-loop $sh $(any_webntp "http://127.0.0.1:$hp/" httpstime)"
+		} >"$f.5" &
+		js+=($!)
+		wait "${js[@]}"
+		cat "$f.1" "$f.2" "$f.3" "$f.4" "$f.5" >>"$f"
+		kill "$pn" "$ph"
+		wait "$pn" "$ph" 2>/dev/null
+		say "any web server: run $i of $N_ANY (shift $sh): $(awk -v s="$sh" '$2 == s && NF >= 3 {printf "%s %.1f ms; ", $1, ($3 - s) * 1e3}' "$f")"
+	done
 	stop_all
 }
 
 # any_stat SERIES: "median_abs_ms p95_abs_ms median_bound_ms coverage runs
-# median_error_ms" over any.tsv.
+# median_error_ms" over any.tsv ("series shift offset [bound]" lines).
 any_stat() {
-	awk -v s="$1" -v t="$ANY_SHIFT" '
+	awk -v s="$1" '
 	function abs(x) { return x < 0 ? -x : x }
-	$1 == s && NF >= 2 {
-		e = $2 - t; a[n] = abs(e) * 1e3; m[n] = e * 1e3
-		if (NF >= 3) { b[nb++] = $3 * 1e3; if (abs(e) <= $3) c++ }
+	$1 == s && NF >= 3 {
+		e = $3 - $2; a[n] = abs(e) * 1e3; m[n] = e * 1e3
+		if (NF >= 4) { b[nb++] = $4 * 1e3; if (abs(e) <= $4) c++ }
 		n++
 	}
 	function sortv(v, k,   i, j, x) { for (i = 1; i < k; i++) { x = v[i]; for (j = i - 1; j >= 0 && v[j] > x; j--) v[j+1] = v[j]; v[j+1] = x } }
@@ -129,10 +143,12 @@ report_anyserver() {
 	cp "$D/any.tsv" "$OUT/any.tsv"
 	md "## 6. Any web server: Date and X-HTTPSTIME (issue 12)" ""
 	md "nginx serving a static file (Date only) and tests/integration/client-httpstime.py" \
-	   "(X-HTTPSTIME only), both $ANY_SHIFT s ahead (libfaketime); *relay*: bench/relay," \
+	   "(X-HTTPSTIME only), both ahead by a shift drawn for each run, uniform in" \
+	   "[0.05, 0.95) s (libfaketime: a fixed one would suit htpdate's 2^-p s steps, or" \
+	   "not, by luck); *relay*: bench/relay," \
 	   "10 +- 2 ms each way; *loopback*: direct. webntp \`-source date\` bisects the Date" \
 	   "header within the default \`-budget\` (16 s); htpdate 1.3.7 asks the same nginx. $N_ANY" \
-	   "runs per series, interleaved, the series at once. *error* = measured - shift;" \
+	   "runs per series, the series at once on the same servers. *error* = measured - shift;" \
 	   "*coverage* = runs whose bound holds the truth (|error| <= bound)." ""
 	md "| method | path | median abs error ms | p95 abs error ms | median bound ms | bound / error | coverage | runs |" \
 	   "|---|---|---:|---:|---:|---:|---:|---:|"
