@@ -48,20 +48,26 @@ any_httpstime() {
 	t_wait_port 127.0.0.1 "$1"
 }
 
-# any_webntp URL SOURCE: "offset bound" of one run (nothing on failure).
+# any_webntp URL SOURCE: "offset bound seconds" of one run (nothing on
+# failure; seconds: how long the run took).
 any_webntp() {
-	XDG_CACHE_HOME="$D/any-cache" "$CLIENT" -json -source "$2" "$1" 2>/dev/null |
-	    python3 -c '
-import json, sys
+	local t0 out
+	t0=$(date +%s.%N)
+	out=$(XDG_CACHE_HOME="$D/any-cache" "$CLIENT" -json -source "$2" "$1" 2>/dev/null)
+	python3 -c '
+import json, sys, time
 for line in sys.stdin:
     o = json.loads(line)
     if o["type"] == "server" and "offset" in o:
-        print("%.9f %.9f" % (o["offset"], o["bound"]))'
+        print("%.9f %.9f %.3f" % (o["offset"], o["bound"], time.time() - float(sys.argv[1])))' "$t0" <<<"$out"
 }
 
-# any_htpdate HOSTPORT [P]: htpdate's offset (s).
+# any_htpdate HOSTPORT [P]: "offset - seconds": htpdate's offset, no bound.
 any_htpdate() {
-	htpdate -q -d ${2:+-p "$2"} "$1" 2>&1 | sed -nE 's/^offset: (-?[0-9.]+).*/\1/p'
+	local t0 off
+	t0=$(date +%s.%N)
+	off=$(htpdate -q -d ${2:+-p "$2"} "$1" 2>&1 | sed -nE 's/^offset: (-?[0-9.]+).*/\1/p')
+	[ -n "$off" ] && echo "$off - $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.3f", b - a}')"
 }
 
 part_anyserver() {
@@ -118,22 +124,24 @@ part_anyserver() {
 }
 
 # any_stat SERIES: "median_abs_ms p95_abs_ms median_bound_ms coverage runs
-# median_error_ms" over any.tsv ("series shift offset [bound]" lines).
+# median_error_ms median_seconds" over any.tsv ("series shift offset
+# [bound seconds]" lines).
 any_stat() {
 	awk -v s="$1" '
 	function abs(x) { return x < 0 ? -x : x }
 	$1 == s && NF >= 3 {
 		e = $3 - $2; a[n] = abs(e) * 1e3; m[n] = e * 1e3
-		if (NF >= 4) { b[nb++] = $4 * 1e3; if (abs(e) <= $4) c++ }
+		if (NF >= 4 && $4 != "-") { b[nb++] = $4 * 1e3; if (abs(e) <= $4) c++ }
+		if (NF >= 5) t[nt++] = $5
 		n++
 	}
 	function sortv(v, k,   i, j, x) { for (i = 1; i < k; i++) { x = v[i]; for (j = i - 1; j >= 0 && v[j] > x; j--) v[j+1] = v[j]; v[j+1] = x } }
 	function med(v, k) { return k ? v[int((k - 1) / 2)] : "nan" }
 	function p95(v, k,   i) { if (!k) return "nan"; i = int(0.95 * k + 0.999999) - 1; return v[i < 0 ? 0 : i] }
 	END {
-		sortv(a, n); sortv(b, nb); sortv(m, n)
-		printf "%s %s %s %s %d %s\n", med(a, n), p95(a, n), nb ? med(b, nb) : "-",
-		    nb ? sprintf("%.0f%%", 100 * c / nb) : "-", n, med(m, n)
+		sortv(a, n); sortv(b, nb); sortv(m, n); sortv(t, nt)
+		printf "%s %s %s %s %d %s %s\n", med(a, n), p95(a, n), nb ? med(b, nb) : "-",
+		    nb ? sprintf("%.0f%%", 100 * c / nb) : "-", n, med(m, n), nt ? med(t, nt) : "-"
 	}' "$D/any.tsv"
 }
 
@@ -143,24 +151,24 @@ report_anyserver() {
 	cp "$D/any.tsv" "$OUT/any.tsv"
 	md "## 6. Any web server: Date and X-HTTPSTIME (issue 12)" ""
 	md "nginx serving a static file (Date only) and tests/integration/client-httpstime.py" \
-	   "(X-HTTPSTIME only), both ahead by a shift drawn for each run, uniform in" \
-	   "[0.05, 0.95) s (libfaketime: a fixed one would suit htpdate's 2^-p s steps, or" \
-	   "not, by luck); *relay*: bench/relay," \
-	   "10 +- 2 ms each way; *loopback*: direct. webntp \`-source date\` bisects the Date" \
-	   "header within the default \`-budget\` (16 s); htpdate 1.3.7 asks the same nginx. $N_ANY" \
-	   "runs per series, the series at once on the same servers. *error* = measured - shift;" \
-	   "*coverage* = runs whose bound holds the truth (|error| <= bound)." ""
-	md "| method | path | median abs error ms | p95 abs error ms | median bound ms | bound / error | coverage | runs |" \
-	   "|---|---|---:|---:|---:|---:|---:|---:|"
+	   "(X-HTTPSTIME only), both ahead by a shift drawn for each run, uniform in [0.05," \
+	   "0.95) s (libfaketime; a fixed one would suit htpdate's 2^-p s steps, or not, by" \
+	   "luck). *relay*: bench/relay, 10 +- 2 ms each way; *loop*: loopback. webntp" \
+	   "\`-source date\` bisects the Date header within the default \`-budget\` (16 s);" \
+	   "htpdate $(htpdate -v 2>&1 | head -1 | awk '{print $NF}') asks the same nginx. $N_ANY runs per series, the series at once" \
+	   "on the same servers. *error* = measured - shift; *coverage* = runs whose bound" \
+	   "holds the truth (|error| <= bound); *s/run*: the client's run, median." ""
+	md "| method | path | median abs error ms | p95 abs error ms | median bound ms | bound / error | coverage | s/run | runs |" \
+	   "|---|---|---:|---:|---:|---:|---:|---:|---:|"
 	for s in date-relay htpdate-relay htpdate8-relay httpstime-relay date-loop htpdate-loop htpdate8-loop httpstime-loop; do
-		read -r a p b c n e <<<"$(any_stat $s)"
+		read -r a p b c n e sr <<<"$(any_stat $s)"
 		case $s in
 		date-*) lbl="webntp -source date" ;;
 		htpdate-*) lbl="htpdate (-p 4, default)" ;;
 		htpdate8-*) lbl="htpdate -p 8" ;;
 		httpstime-*) lbl="webntp -source httpstime" ;;
 		esac
-		md "| $lbl | ${s##*-} | $(printf '%.3f' "$a") | $(printf '%.3f' "$p") | $([ "$b" = - ] && echo - || printf '%.3f' "$b") | $([ "$b" = - ] && echo - || awk -v b="$b" -v a="$a" 'BEGIN {printf a > 0 ? "%.1f" : "-", b / a}') | $c | $n |"
+		md "| $lbl | ${s##*-} | $(printf '%.3f' "$a") | $(printf '%.3f' "$p") | $([ "$b" = - ] && echo - || printf '%.3f' "$b") | $([ "$b" = - ] && echo - || awk -v b="$b" -v a="$a" 'BEGIN {if (a > 0) printf "%.1f", b / a; else printf "-"}') | $c | $sr | $n |"
 	done
 	md "" "Targets (issue 12): Date over the relay, median error <= 5 ms; loopback <= 1 ms;" \
 	   "coverage 100 % over >= 50 runs; median bound <= 3 x median error." ""
