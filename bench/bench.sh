@@ -8,8 +8,9 @@
 # Every figure is the median of BENCH_RUNS runs (default 3) and every
 # comparison is interleaved in one run (A B A B ...) and given as the ratio
 # of the medians. Parts (BENCH_ONLY, default all): http procs callgrind ws
-# loop fake wan browser (bench/bench-browser.sh). Servers are the real lighttpd and Apache with the shipped
-# configs (lighttpd/lighttpd.conf, apache/webntp.conf), on 127.0.0.1.
+# loop fake wan browser (bench/bench-browser.sh) anyserver (bench/anyserver.sh).
+# Servers are the real lighttpd and Apache with the shipped configs
+# (lighttpd/lighttpd.conf, apache/webntp.conf), on 127.0.0.1.
 set -u
 : "${top_srcdir:?run through make bench}"
 : "${top_builddir:?run through make bench}"
@@ -23,7 +24,7 @@ export top_srcdir top_builddir
 
 RUNS=${BENCH_RUNS:-3}		# runs per figure (median)
 DUR=${BENCH_DUR:-2}		# seconds per wrk run
-ONLY=" ${BENCH_ONLY:-http web procs callgrind ws loop fake wan browser} "
+ONLY=" ${BENCH_ONLY:-http web procs callgrind ws loop fake wan browser anyserver} "
 OUT=${BENCH_OUT:-$top_srcdir/bench/results}
 N_LOOP=${BENCH_LOOP:-100}	# client runs per protocol, loopback
 N_FAKE=${BENCH_FAKE:-30}
@@ -51,6 +52,7 @@ fi
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/web.sh"
 . "$top_srcdir/bench/lib.sh"
+. "$top_srcdir/bench/anyserver.sh"
 ulimit -n "$(ulimit -Hn)"
 
 FCGI=$top_builddir/src/responder/webntp.fcgi
@@ -834,6 +836,7 @@ want fake && part_fake
 want wan && part_wan
 # Part browser: webntp.js in Chromium (bench-browser.sh).
 . "$top_srcdir/bench/bench-browser.sh"
+want anyserver && part_anyserver
 
 LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 ELAPSED=$(( $(date +%s) - T0 ))
@@ -846,6 +849,7 @@ report_loop
 report_fake
 report_wan
 report_browser
+report_anyserver
 plots
 
 # The headline: one line per question of the issue.

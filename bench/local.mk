@@ -7,6 +7,7 @@ bench_wsload_LDADD = $(WSLAY_LIBS)
 endif
 # bench/ws-measure.sh BUILD_DIR: the sidecar's figures with wsload.
 EXTRA_DIST += bench/ws-measure.sh bench/web-latency.sh bench/bench.sh \
+	bench/anyserver.sh \
 	bench/lib.sh bench/soak.sh bench/results bench/bench-browser.sh
 
 # Built by `make bench` only.

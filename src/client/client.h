@@ -26,9 +26,20 @@
  * section 5): 100 years of 365.25 days. */
 #define CLIENT_TIME_SPAN	(INT64_C(100) * 36525 * 864)
 
+/* Where a server's time comes from (-source; named in the output). */
+enum client_source {
+	CLIENT_SOURCE_AUTO,	/* the best the server offers, in this order: */
+	CLIENT_SOURCE_JSON,	/* WebNTP's JSON answer, "st" */
+	CLIENT_SOURCE_HTTPSTIME,	/* X-HTTPSTIME of Time over HTTPS */
+	CLIENT_SOURCE_DATE,	/* the Date header, sharpened by bisection */
+};
+#define CLIENT_BUDGET_DEFAULT	(16 * INT64_C(1000000000))	/* -budget */
+
 /* Options, parsed and checked once at start (main.c). */
 struct client_opt {
 	int		 samples;	/* 1..8 */
+	enum client_source source;	/* -source */
+	int64_t		 budget_ns;	/* -budget: one server's bisection */
 	int64_t		 timeout_ns;	/* per request */
 	const char	*cacert;	/* extra CA file, or NULL */
 	bool		 json;
@@ -48,6 +59,12 @@ struct client_result {
 	struct sample	 s;		/* combined */
 	struct leap_info li;		/* from the last answer */
 	char		 error[ERR_MSG_MAX];
+	/* What the answers prove (bound.c): true - local in [lo, hi]. */
+	enum client_source source;
+	int64_t		 lo, hi;
+	int64_t		 bound;		/* |s.offset - truth| <= bound */
+	bool		 falseticker;	/* outside the majority (select.c) */
+	int		 agree;		/* a round's result: servers in it */
 };
 
 /* main.c: set by SIGINT/SIGTERM; loops check it. */
@@ -58,6 +75,8 @@ struct client_exchange {
 	struct timespec	 start, end;	/* local clock */
 	struct timespec	 st;		/* "st", else "time" */
 	struct leap_info li;
+	bool		 foreign;	/* a web server's answer, not WebNTP's:
+					   -source auto tries the others */
 };
 
 /* A transport (http.c, ws.c): connect once, then many exchanges. */
@@ -74,6 +93,18 @@ struct client_transport {
 extern const struct client_transport client_http;
 int	http_global_init(struct err *e);
 void	http_global_cleanup(void);
+/* One HEAD over a handle of client_http.open, timed as the GETs are. */
+#define HTTP_HEADER_MAX	64	/* longer Date or X-HTTPSTIME: not kept */
+struct http_head {
+	struct timespec	 start, end;	/* local clock, as client_exchange */
+	long		 status;
+	bool		 has_date, has_httpstime;
+	char		 date[HTTP_HEADER_MAX + 1];
+	char		 httpstime[HTTP_HEADER_MAX + 1];
+};
+/* HEAD url (NULL: the handle's own) on h's connection; -1 with e set when
+ * no answer came (any status is an answer). */
+int	http_head(void *h, const char *url, struct http_head *a, struct err *e);
 
 /* ws.c: ws:// and wss:// (wslay's framing, OpenSSL). */
 extern const struct client_transport client_ws;
@@ -139,6 +170,82 @@ int	measure_pause(int64_t ns);
 int64_t	measure_random(int64_t n);
 /* n random bytes; never blocks, not for secrets. */
 void	measure_random_bytes(void *buf, size_t n);
+
+/* bound.c: the offsets an answer allows (integer ns, true - local). */
+struct bound {
+	int64_t	lo, hi;
+};
+/* A server clock read as stamp, known to lie in [stamp - below, stamp +
+ * above], at some instant of [start, end] on the local clock. */
+void	bound_stamp(int64_t start, int64_t end, int64_t stamp, int64_t below,
+	    int64_t above, struct bound *b);
+/* A Date of sec: the server's clock was in [sec, sec + 1 s). */
+void	bound_date(int64_t start, int64_t end, int64_t sec, struct bound *b);
+/* acc &= b; -1 (acc unchanged) when they do not overlap. */
+int	bound_intersect(struct bound *acc, const struct bound *b);
+int64_t	bound_mid(const struct bound *b);
+/* The least r with [mid - r, mid + r] covering b. */
+int64_t	bound_half(const struct bound *b);
+/* The least r with [x - r, x + r] covering b. */
+int64_t	bound_around(const struct bound *b, int64_t x);
+
+/* select.c: Marzullo's intersection with the majority rule (NTP's
+ * selection): of n intervals, the region the most of them share. */
+struct select_out {
+	struct bound	 in;	/* the shared region */
+	int		 agree;	/* how many intervals hold it */
+};
+/* 0 when more than n/2 intervals share one region (those that do not
+ * have ok[i] false: falsetickers); -1 when no majority agrees, or two
+ * regions tie. n <= SELECT_MAX. */
+#define SELECT_MAX	64
+int	select_majority(const struct bound *b, int n, bool *ok,
+	    struct select_out *out);
+
+/* httpstime.c: Time over HTTPS's X-HTTPSTIME (phk.freebsd.dk/time). */
+/* The header's value: decimal seconds; *res the last digit's unit. */
+int	httpstime_parse(const char *v, struct timespec *t, int64_t *res,
+	    struct err *e);
+/* The URL to HEAD: origin + /.well-known/time when url has no path, else
+ * url; 0, or -1 when it does not fit. *wellknown: the first case. */
+int	httpstime_url(const char *url, char *out, size_t cap, bool *wellknown);
+/* -p HEADs of url on h, random pauses between; 0 with r filled, -1 with e
+ * set. */
+int	httpstime_measure(void *h, const char *url, const struct client_opt *o,
+	    struct client_result *r, struct err *e);
+
+/* date.c: the Date header sharpened by bisection. */
+/* When to send the next request (local ns, >= now) so that the server's
+ * second boundary predicted from the middle of b falls in the middle of
+ * a round trip of rtt. */
+int64_t	date_next_send(const struct bound *b, int64_t rtt, int64_t now);
+/* Bisect HEADs of url on h for at most o->budget_ns; r filled, or -1. */
+int	date_measure(void *h, const char *url, const struct client_opt *o,
+	    struct client_result *r, struct err *e);
+/* Parse an HTTP-date (RFC 9110 5.6.7); -1 with e set. */
+int	date_parse(const char *v, int64_t *sec, struct err *e);
+
+/* wkcache.c: origins whose /.well-known/time answered 4xx, for a day
+ * (the Time over HTTPS specification asks it), in
+ * $XDG_CACHE_HOME/webntp/wellknown (else ~/.cache/...). Best effort: a
+ * cache that cannot be read or written only means asking again. */
+#define WKCACHE_TTL	(86400 * INT64_C(1000000000))
+bool	wkcache_refused(const char *url, int64_t now);
+int	wkcache_note(const char *url, int64_t now, struct err *e);
+/* The note's key: scheme://host[:port] of url, lower case; 0 or -1. */
+int	wkcache_origin(const char *url, char *out, size_t cap);
+
+/* source.c: -source: which source a URL gives, and its measurement. */
+const char *source_name(enum client_source s);
+/* After a first GET on h found a web server, not WebNTP (-source auto),
+ * or from the start (-source httpstime|date): X-HTTPSTIME, else Date.
+ * 0 with r filled; -1 with e set; -2 (auto) when neither is there. */
+int	source_web(void *h, const char *url, const struct client_opt *o,
+	    struct client_result *r, struct err *e);
+/* The round's result from every server's (select.c); r[i].falseticker
+ * set. 0 with *res filled, -1 with res->error saying why. */
+int	source_select(struct client_result *r, int n,
+	    struct client_result *res);
 
 /* sink.c: where results go (print, JSON, SHM, chrony SOCK). */
 struct sink {

@@ -2,7 +2,8 @@
  * http.c: the HTTP(S) transport of the client (PROTOCOL.md section 5) with
  * libcurl. One easy handle per server, reused, so every timed GET goes over
  * the connection an untimed HEAD opened first (DNS, TCP and TLS are not in
- * the delay). GET the URL as given, as go-webntp does.
+ * the delay). GET the URL as given, as go-webntp does. http_head: the
+ * HEADs of the Date and X-HTTPSTIME sources (source.c), timed the same way.
  *
  * NOTES: start is read in CURLOPT_PREREQFUNCTION, which libcurl calls
  * right before it builds and sends the request, and end when it reports
@@ -33,6 +34,8 @@
 
 struct http {
 	CURL		*curl;
+	const char	*url;
+	struct curl_slist *nocache;	/* http_head's request headers */
 	const struct client_opt *opt;
 	char		 errbuf[CURL_ERROR_SIZE];
 	struct err	 tls_err;
@@ -126,6 +129,7 @@ http_close(void *arg)
 		return;
 	if (h->curl != NULL)
 		curl_easy_cleanup(h->curl);
+	curl_slist_free_all(h->nocache);
 	free(h);
 }
 
@@ -143,6 +147,7 @@ http_open(const char *url, const struct client_opt *o, struct err *e)
 		return NULL;
 	}
 	h->opt = o;
+	h->url = url;
 	c = h->curl;
 	ms = (long)(o->timeout_ns / 1000000);
 	if (ms < 1)
@@ -185,10 +190,14 @@ http_exchange(void *arg, struct client_exchange *x, struct err *e)
 	struct http *h = arg;
 	long status = 0;
 
-	if (http_perform(h, e) == -1)
+	if (http_perform(h, e) == -1) {
+		x->foreign = h->too_big;
 		return -1;
+	}
 	curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &status);
 	if (status != 200) {
+		/* 204, a redirect: a web server, not WebNTP's answer. */
+		x->foreign = status >= 200 && status < 400;
 		err_set(e, "HTTP status %ld", status);
 		return -1;
 	}
@@ -199,6 +208,67 @@ http_exchange(void *arg, struct client_exchange *x, struct err *e)
 	x->start = h->pre;
 	x->end = h->in;
 	return reply_parse(h->body, h->len, x, e);
+}
+
+/* A header's value (its last, as a cache adds its own at the end), or
+ * false when missing or longer than HTTP_HEADER_MAX. */
+static bool
+http_header(struct http *h, const char *name, char *out)
+{
+	struct curl_header *v;
+	size_t n;
+
+	if (curl_easy_header(h->curl, name, 0, CURLH_HEADER, -1, &v) !=
+	    CURLHE_OK || (n = strlen(v->value)) > HTTP_HEADER_MAX)
+		return false;
+	memcpy(out, v->value, n + 1);
+	return true;
+}
+
+int
+http_head(void *arg, const char *url, struct http_head *a, struct err *e)
+{
+	struct http *h = arg;
+	int rc;
+
+	memset(a, 0, sizeof(*a));
+	/* A cache's stored answer keeps its old Date: ask past it, as
+	 * htpdate does. */
+	if (h->nocache == NULL) {
+		struct curl_slist *l;
+
+		l = curl_slist_append(NULL, "Cache-Control: no-cache");
+		if (l != NULL)
+			h->nocache = curl_slist_append(l, "Pragma: no-cache");
+		if (h->nocache == NULL) {
+			curl_slist_free_all(l);
+			err_set(e, "out of memory");
+			return -1;
+		}
+	}
+	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, h->nocache);
+	curl_easy_setopt(h->curl, CURLOPT_NOBODY, 1L);
+	if (url != NULL)
+		curl_easy_setopt(h->curl, CURLOPT_URL, url);
+	rc = http_perform(h, e);
+	if (rc == 0 && (!h->got_pre || !h->got_in)) {
+		err_set(e, "no request or answer seen");
+		rc = -1;
+	}
+	if (rc == 0) {
+		a->start = h->pre;
+		a->end = h->in;
+		curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &a->status);
+		a->has_date = http_header(h, "Date", a->date);
+		a->has_httpstime = http_header(h, "X-HTTPSTIME",
+		    a->httpstime);
+	}
+	/* Back to the GETs of client_http.exchange. */
+	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, NULL);
+	if (url != NULL)
+		curl_easy_setopt(h->curl, CURLOPT_URL, h->url);
+	curl_easy_setopt(h->curl, CURLOPT_HTTPGET, 1L);
+	return rc;
 }
 
 int

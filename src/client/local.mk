@@ -2,6 +2,10 @@
 if ENABLE_CLIENT
 bin_PROGRAMS += src/client/webntp
 endif
+# What measure.c calls beyond the transports (issue 12's sources).
+CLIENT_SOURCE_SRC = src/client/source.c src/client/bound.c \
+	src/client/select.c src/client/httpstime.c src/client/date.c \
+	src/client/wkcache.c
 src_client_webntp_SOURCES = \
 	src/client/client.h \
 	src/client/main.c \
@@ -13,7 +17,8 @@ src_client_webntp_SOURCES = \
 	src/client/upgrade.c \
 	src/client/tls.c \
 	src/client/sink.c \
-	src/client/serve.c
+	src/client/serve.c \
+	$(CLIENT_SOURCE_SRC)
 src_client_webntp_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(CURL_CFLAGS) \
 	$(SSL_CFLAGS)
 src_client_webntp_LDADD = $(WEBNTP_LIB_LIBS) $(WSLAY_LIBS) $(SSL_LIBS)
@@ -65,7 +70,8 @@ clean-fuzz-reply:
 # tests/fuzz/corpus/{upgrade,wsframe} in `make check`; `make fuzz` builds
 # the libFuzzer binaries, `make fuzz-run` runs them FUZZ_SECONDS.
 WS_FUZZ_SRC = src/client/measure.c src/client/http.c src/client/reply.c \
-	src/client/tls.c src/client/upgrade.c src/client/wsurl.c
+	src/client/tls.c src/client/upgrade.c src/client/wsurl.c \
+	$(CLIENT_SOURCE_SRC)
 if ENABLE_CLIENT
 check_PROGRAMS += tests/fuzz/replay_upgrade tests/fuzz/replay_wsframe
 TESTS += tests/fuzz/replay_upgrade tests/fuzz/replay_wsframe

@@ -36,15 +36,23 @@ main_usage(FILE *f)
 {
 	fprintf(f,
 "usage: webntp [-p samples] [-timeout s] [-cacert file] [-json]\n"
+"              [-source auto|json|httpstime|date] [-budget s]\n"
 "              [-shm unit | -sock path] [-user name] URL...\n"
 "       webntp -serve [host]:port [server flags]\n"
 "\n"
-"Query WebNTP servers (http://, https://, ws://, wss://) and print the\n"
-"offset of the local clock.\n"
-"  -p N            samples per server, 1..8 (default 4)\n"
+"Query WebNTP servers (http://, https://, ws://, wss://), or any web\n"
+"server, and print the offset of the local clock, with its error bound\n"
+"when not WebNTP's; of several servers, those the majority disagrees\n"
+"with are named falsetickers and left out.\n"
+"  -p N            samples per server, 1..8 (default 4; Date: as many\n"
+"                  as its bisection needs)\n"
 "  -timeout S      seconds allowed for each request (default 10)\n"
 "  -cacert FILE    trust the CA certificates in FILE too\n"
 "  -json           print JSON lines instead of text\n"
+"  -source S       auto (default): WebNTP's JSON, else X-HTTPSTIME (HEAD\n"
+"                  /.well-known/time), else the Date header by bisection;\n"
+"                  or only json, httpstime or date\n"
+"  -budget S       seconds a Date bisection may take (default 16)\n"
 "  -shm UNIT       run forever, writing to ntpd's SHM segment UNIT\n"
 "                  (chrony: refclock SHM UNIT) every 59-61 s\n"
 "  -sock PATH      run forever, sending to chrony's SOCK refclock at PATH\n"
@@ -54,7 +62,8 @@ main_usage(FILE *f)
 "  -help, -version\n"
 "A server whose time is before this program was built, or more than 100\n"
 "years after, is that server's error.\n"
-"Exit status: 0 when a server answered, 1 when none did, 2 bad usage.\n"
+"Exit status: 0 when a server answered (and most agreed), 1 when none\n"
+"did (or no majority agreed), 2 bad usage.\n"
 "\n");
 	serve_usage(f);
 }
@@ -106,6 +115,7 @@ main_parse(int argc, char **argv, struct client_opt *o)
 	o->samples = 4;
 	o->timeout_ns = 10 * TS_NS_PER_SEC;
 	o->shm_unit = -1;
+	o->budget_ns = CLIENT_BUDGET_DEFAULT;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *name, *eq, *val = NULL;
 		size_t len;
@@ -138,7 +148,8 @@ main_parse(int argc, char **argv, struct client_opt *o)
 			continue;
 		}
 		if (!IS("p") && !IS("timeout") && !IS("cacert") && !IS("shm") &&
-		    !IS("sock") && !IS("user")) {
+		    !IS("sock") && !IS("user") && !IS("source") &&
+		    !IS("budget")) {
 			snprintf(msg, sizeof(msg), "invalid option \"%s\": "
 			    "unknown (see -help)", a);
 			main_bad(msg);
@@ -188,6 +199,26 @@ main_parse(int argc, char **argv, struct client_opt *o)
 				main_bad(msg);
 			}
 			o->sock_path = val;
+		} else if (IS("source")) {
+			for (v = CLIENT_SOURCE_AUTO; v <= CLIENT_SOURCE_DATE &&
+			    strcmp(val, source_name((int)v)) != 0; v++)
+				;
+			if (v > CLIENT_SOURCE_DATE) {
+				snprintf(msg, sizeof(msg), "invalid -source "
+				    "\"%s\": not auto, json, httpstime or "
+				    "date", val);
+				main_bad(msg);
+			}
+			o->source = (enum client_source)v;
+		} else if (IS("budget")) {
+			if (ts_parse(val, strlen(val), &t, &e) == -1 ||
+			    t.tv_sec < 0 || t.tv_sec >= 3600) {
+				snprintf(msg, sizeof(msg), "invalid -budget "
+				    "\"%s\": not a number of seconds in "
+				    "[0, 3600)", val);
+				main_bad(msg);
+			}
+			o->budget_ns = ts_to_ns(&t);
 		} else if (IS("user")) {
 			if (val[0] == '\0') {
 				snprintf(msg, sizeof(msg), "invalid -user "
@@ -281,32 +312,32 @@ static int
 main_round(char **urls, int n, const struct client_opt *o,
     const struct sink **sinks, void **ctx, int nsinks)
 {
-	struct client_result *r, *best = NULL;
+	struct client_result *r, res;
 	struct err e = { "" };
-	int i, k;
+	int i, k, m = 0, rc;
 
 	if ((r = calloc((size_t)n, sizeof(*r))) == NULL) {
 		fprintf(stderr, "%s: out of memory\n", CLIENT_NAME);
 		return -1;
 	}
-	for (i = 0; i < n && !client_stop; i++) {
+	for (i = 0; i < n && !client_stop; i++, m++)
 		measure_server(urls[i], o, &r[i]);
+	/* Falsetickers are known once all have answered (select.c). */
+	rc = source_select(r, m, &res);
+	for (i = 0; i < m; i++)
 		for (k = 0; k < nsinks; k++)
 			if (sinks[k]->server != NULL)
 				sinks[k]->server(ctx[k], &r[i]);
-		if (r[i].ok && (best == NULL || r[i].s.delay < best->s.delay))
-			best = &r[i];
-	}
 	for (k = 0; k < nsinks; k++) {
 		err_clear(&e);
-		if (sinks[k]->best(ctx[k], best, &e) == -1)
+		if (sinks[k]->best(ctx[k], &res, &e) == -1)
 			fprintf(stderr, "%s: %s: %s\n", CLIENT_NAME,
 			    sinks[k]->name, e.msg);
 	}
-	if (best == NULL)
-		fprintf(stderr, "%s: no server answered\n", CLIENT_NAME);
+	if (rc == -1)
+		fprintf(stderr, "%s: %s\n", CLIENT_NAME, res.error);
 	free(r);
-	return best != NULL ? 0 : -1;
+	return rc;
 }
 
 static void
@@ -333,6 +364,8 @@ main(int argc, char **argv)
 	first = main_parse(argc, argv, &o);
 	if (first >= argc)
 		main_bad("no server URL given (see -help)");
+	if (argc - first > SELECT_MAX)
+		main_bad("invalid URLs: more than 64 servers");
 	for (i = first; i < argc; i++) {
 		if (!main_is_url(argv[i])) {
 			snprintf(msg, sizeof(msg), "invalid URL \"%s\": not "

@@ -107,7 +107,8 @@ measure_server(const char *url, const struct client_opt *o,
 	const struct client_transport *t;
 	struct sample s[SAMPLE_MAX];
 	struct client_exchange x;
-	struct err e = { "" };
+	struct err e = { "" }, ew;
+	struct bound acc, b;
 	void *h;
 	int i, n = 0;
 
@@ -118,8 +119,16 @@ measure_server(const char *url, const struct client_opt *o,
 		    "unsupported URL (http, https, ws or wss)");
 		return;
 	}
+	if (t != &client_http && o->source >= CLIENT_SOURCE_HTTPSTIME) {
+		snprintf(r->error, sizeof(r->error), "-source %s needs an "
+		    "http:// or https:// URL", source_name(o->source));
+		return;
+	}
 	if ((h = t->open(url, o, &e)) == NULL)
 		goto fail;
+	/* Not WebNTP's JSON (source.c): that source's own measurement. */
+	if (o->source >= CLIENT_SOURCE_HTTPSTIME)
+		goto web;
 	for (i = 0; i < o->samples; i++) {
 		if (i > 0 &&
 		    measure_pause(measure_random(TS_NS_PER_SEC)) == -1) {
@@ -127,10 +136,25 @@ measure_server(const char *url, const struct client_opt *o,
 			break;
 		}
 		memset(&x, 0, sizeof(x));
-		if (t->exchange(h, &x, &e) == -1 ||
-		    reply_check_time(&x.st, &e) == -1 ||
+		if (t->exchange(h, &x, &e) == -1) {
+			if (n == 0 && x.foreign && t == &client_http &&
+			    o->source == CLIENT_SOURCE_AUTO)
+				goto web;
+			break;
+		}
+		if (reply_check_time(&x.st, &e) == -1 ||
 		    sample_make(&x.start, &x.end, &x.st, &s[n], &e) == -1)
 			break;
+		/* st is printed to the microsecond (PROTOCOL.md section 1). */
+		bound_stamp(ts_to_ns(&x.start), ts_to_ns(&x.end),
+		    ts_to_ns(&x.st), 1000, 1000, &b);
+		if (n == 0)
+			acc = b;
+		else if (bound_intersect(&acc, &b) == -1) {
+			err_set(&e, "the answers contradict each other (the "
+			    "server's clock stepped?)");
+			break;
+		}
 		r->li = x.li;
 		n++;
 	}
@@ -138,8 +162,22 @@ measure_server(const char *url, const struct client_opt *o,
 	if (n < o->samples)
 		goto fail;
 	r->used = sample_combine(s, (size_t)n, &r->s);
+	r->source = CLIENT_SOURCE_JSON;
+	r->lo = acc.lo;
+	r->hi = acc.hi;
+	r->bound = bound_around(&acc, r->s.offset);
 	r->ok = true;
 	return;
+web:
+	/* Its error if it tried; -source auto: else the JSON one stays. */
+	err_clear(&ew);
+	if ((i = source_web(h, url, o, r, &ew)) == 0)
+		r->ok = true;
+	else if (i == -1 || o->source != CLIENT_SOURCE_AUTO)
+		snprintf(e.msg, sizeof(e.msg), "%s", ew.msg);
+	t->close(h);
+	if (r->ok)
+		return;
 fail:
 	/* Messages may quote the server's bytes: keep them on one line. */
 	esc_text(r->error, sizeof(r->error), e.msg, strlen(e.msg));

@@ -50,12 +50,16 @@ reply_parse(const char *buf, size_t len, struct client_exchange *x,
 	struct timespec next;
 	int rc = -1;
 
+	/* foreign: not WebNTP's answer at all (a web page), which other
+	 * sources may still time; a WebNTP answer that is wrong is not. */
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
 	if (root == NULL) {
+		x->foreign = true;
 		err_set(e, "the answer is not JSON: %s", je.text);
 		return -1;
 	}
 	if (!json_is_object(root)) {
+		x->foreign = true;
 		err_set(e, "the answer is not a JSON object");
 		goto out;
 	}
@@ -63,6 +67,7 @@ reply_parse(const char *buf, size_t len, struct client_exchange *x,
 	if (v == NULL) {
 		v = json_object_get(root, "time");
 		if (v == NULL) {
+			x->foreign = true;
 			err_set(e,
 			    "the answer has neither \"st\" nor \"time\"");
 			goto out;

@@ -46,14 +46,24 @@ sink_true_now(const struct client_result *r, struct timespec *local,
 
 /* ---- print: the lines of go-webntp, byte for byte ---- */
 
+/* WebNTP's JSON lines as go-webntp's; other sources name themselves and
+ * their bound; a falseticker gets a line of its own after its own. */
 static void
 print_server(void *ctx, const struct client_result *r)
 {
-	if (r->ok)
+	if (r->ok && r->source == CLIENT_SOURCE_JSON)
 		printf("server %s, offset %.6f, delay %.6f\n", r->url,
 		    sink_sec(r->s.offset), sink_sec(r->s.delay));
+	else if (r->ok)
+		printf("server %s, offset %.6f, delay %.6f, source %s, "
+		    "bound %.6f\n", r->url, sink_sec(r->s.offset),
+		    sink_sec(r->s.delay), source_name(r->source),
+		    sink_sec(r->bound));
 	else
 		printf("%s: Error %s\n", r->url, r->error);
+	if (r->ok && r->falseticker)
+		printf("falseticker %s, offset %.6f, bound %.6f\n", r->url,
+		    sink_sec(r->s.offset), sink_sec(r->bound));
 	fflush(stdout);
 }
 
@@ -63,7 +73,7 @@ print_best(void *ctx, const struct client_result *r, struct err *e)
 	struct timespec local, truth;
 	char buf[GOTIME_TEXT_MAX];
 
-	if (r == NULL)
+	if (r == NULL || !r->ok)
 		return 0;
 	sink_true_now(r, &local, &truth);
 	if (gotime_format(&truth, buf) == 0)
@@ -121,6 +131,9 @@ json_fields(const struct client_result *r)
 	printf(",\"offset\":%s,\"delay\":%s,\"samples\":%d,\"leap\":%d,"
 	    "\"next\":%" PRId64 ",\"step\":%d", off, del, r->used, r->li.leap,
 	    r->li.next, r->li.step);
+	json_sec(del, sizeof(del), r->bound);
+	printf(",\"source\":\"%s\",\"bound\":%s,\"falseticker\":%s",
+	    source_name(r->source), del, r->falseticker ? "true" : "false");
 }
 
 static void
@@ -138,15 +151,16 @@ json_best(void *ctx, const struct client_result *r, struct err *e)
 	struct timespec local, truth;
 	char t[TS_TEXT_MAX];
 
-	if (r == NULL) {
-		printf("{\"type\":\"result\",\"error\":"
-		    "\"no server answered\"}\n");
+	if (r == NULL || !r->ok) {
+		printf("{\"type\":\"result\",\"error\":");
+		json_str(r != NULL ? r->error : "no server answered");
+		printf("}\n");
 	} else {
 		sink_true_now(r, &local, &truth);
 		ts_format(&truth, t);
 		printf("{\"type\":\"result\",\"time\":%s,", t);
 		json_fields(r);
-		printf("}\n");
+		printf(",\"agree\":%d}\n", r->agree);
 	}
 	fflush(stdout);
 	return 0;
@@ -172,11 +186,12 @@ shm_sink_best(void *ctx, const struct client_result *r, struct err *e)
 {
 	struct shm_sample s;
 
-	if (r == NULL)
+	if (r == NULL || !r->ok)
 		return 0;
 	sink_true_now(r, &s.receive, &s.clock);
 	s.leap = sample_leap_indicator(&r->li, &s.clock);
-	s.precision = shm_precision(r->s.delay);
+	/* The bound, not the delay: it is what the answers prove. */
+	s.precision = shm_precision(r->bound);
 	shm_write(ctx, &s);
 	return 0;
 }
@@ -307,7 +322,7 @@ sock_sink_best(void *ctx, const struct client_result *r, struct err *e)
 	struct timespec local, truth;
 	struct sock_sample s;
 
-	if (r == NULL)
+	if (r == NULL || !r->ok)
 		return 0;
 	sink_true_now(r, &local, &truth);
 	sock_fill(&s, &local, r->s.offset,

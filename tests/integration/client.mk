@@ -19,3 +19,8 @@ clean-local: client-clean-local
 client-clean-local:
 	-rm -rf tests/run/client-*
 .PHONY: client-clean-local
+# Issue 12: time from any web server (Date, X-HTTPSTIME), bounds, and
+# falsetickers.
+CLIENT_ANY_TESTS = tests/integration/client-anyserver.test
+TESTS += $(CLIENT_ANY_TESTS)
+EXTRA_DIST += $(CLIENT_ANY_TESTS) tests/integration/client-httpstime.py

@@ -97,7 +97,7 @@ tests_unit_test_upgrade_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_upgrade_LDADD = $(UNIT_LIBS)
 tests_unit_test_ws_SOURCES = tests/unit/test_ws.c src/client/measure.c \
 	src/client/http.c src/client/reply.c src/client/tls.c \
-	src/client/upgrade.c src/client/wsurl.c
+	src/client/upgrade.c src/client/wsurl.c $(CLIENT_SOURCE_SRC)
 tests_unit_test_ws_CFLAGS = $(UNIT_CFLAGS) $(SSL_CFLAGS)
 tests_unit_test_ws_LDADD = $(UNIT_LIBS) $(WSLAY_LIBS) $(SSL_LIBS)
 # The -listen socket.
@@ -106,3 +106,15 @@ TESTS += tests/unit/test_listensock
 tests_unit_test_listensock_SOURCES = tests/unit/test_listensock.c
 tests_unit_test_listensock_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_listensock_LDADD = $(UNIT_LIBS)
+# Issue 12: the selection of several servers (select.c), and the Date and
+# X-HTTPSTIME sources' arithmetic (date.c, bound.c, httpstime.c).
+if ENABLE_CLIENT
+check_PROGRAMS += tests/unit/test_select tests/unit/test_date
+TESTS += tests/unit/test_select tests/unit/test_date
+endif
+tests_unit_test_select_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_select_LDADD = $(UNIT_LIBS)
+tests_unit_test_date_SOURCES = tests/unit/test_date.c src/client/bound.c \
+	src/client/http.c src/client/reply.c src/client/tls.c
+tests_unit_test_date_CFLAGS = $(UNIT_CFLAGS) $(SSL_CFLAGS)
+tests_unit_test_date_LDADD = $(UNIT_LIBS) $(SSL_LIBS)
