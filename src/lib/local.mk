@@ -23,8 +23,7 @@ src_lib_libwebntp_a_SOURCES += \
 	src/lib/shm.c src/lib/shm.h \
 	src/lib/sock.c src/lib/sock.h
 # The opening handshake's accept value and header lists: the client's
-# src/client/upgrade.c (the sidecar's src/sidecar/wshs.c has its own copy
-# until it moves here too).
+# src/client/upgrade.c and the sidecar's src/sidecar/wshs.c.
 src_lib_libwebntp_a_SOURCES += src/lib/wshttp.c src/lib/wshttp.h
 # The servers' -listen socket.
 src_lib_libwebntp_a_SOURCES += src/lib/listensock.c src/lib/listensock.h

@@ -25,7 +25,7 @@ SIDECAR_UNIT_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(CRYPTO_CFLAGS) \
 	$(JANSSON_CFLAGS) -I$(top_srcdir)/src/sidecar -I$(top_srcdir)/tests/fuzz
 tests_unit_test_wshs_SOURCES = tests/unit/test_wshs.c
 tests_unit_test_wshs_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(CRYPTO_CFLAGS)
-tests_unit_test_wshs_LDADD = $(CHECK_LIBS) $(CRYPTO_LIBS)
+tests_unit_test_wshs_LDADD = $(WEBNTP_LIB_LIBS) $(CHECK_LIBS)
 EXTRA_tests_unit_test_wshs_DEPENDENCIES = src/sidecar/wshs.c
 tests_unit_test_wsframe_SOURCES = tests/unit/test_wsframe.c
 tests_unit_test_wsframe_CFLAGS = $(SIDECAR_UNIT_CFLAGS)
@@ -64,13 +64,13 @@ tests_fuzz_replay_handshake_SOURCES = tests/fuzz/replay.c \
 tests_fuzz_replay_handshake_CPPFLAGS = $(SIDECAR_REPLAY_CPPFLAGS)
 tests_fuzz_replay_handshake_CFLAGS = $(SIDECAR_REPLAY_CFLAGS) \
 	-DREPLAY_TARGET='"handshake"'
-tests_fuzz_replay_handshake_LDADD = $(CRYPTO_LIBS)
+tests_fuzz_replay_handshake_LDADD = $(WEBNTP_LIB_LIBS)
 tests_fuzz_replay_hsscan_SOURCES = tests/fuzz/replay.c \
 	tests/fuzz/fuzz_hsscan.c src/sidecar/wshs.c src/sidecar/wshs.h
 tests_fuzz_replay_hsscan_CPPFLAGS = $(SIDECAR_REPLAY_CPPFLAGS)
 tests_fuzz_replay_hsscan_CFLAGS = $(SIDECAR_REPLAY_CFLAGS) \
 	-DREPLAY_TARGET='"hsscan"'
-tests_fuzz_replay_hsscan_LDADD = $(CRYPTO_LIBS)
+tests_fuzz_replay_hsscan_LDADD = $(WEBNTP_LIB_LIBS)
 tests_fuzz_replay_conn_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_conn.c \
 	src/sidecar/wsframe.c src/sidecar/wsmsg.c src/sidecar/wshs.c
 tests_fuzz_replay_conn_CPPFLAGS = $(SIDECAR_REPLAY_CPPFLAGS)
@@ -80,10 +80,10 @@ tests_fuzz_replay_conn_LDADD = $(WEBNTP_LIB_LIBS) $(WSLAY_LIBS)
 EXTRA_tests_fuzz_replay_conn_DEPENDENCIES = src/sidecar/wsconn.c
 
 # The libFuzzer build compiles its sources itself (see tests/fuzz/local.mk).
-SIDECAR_FUZZ_SRC_handshake = src/sidecar/wshs.c
-SIDECAR_FUZZ_SRC_hsscan = src/sidecar/wshs.c
+SIDECAR_FUZZ_SRC_handshake = src/sidecar/wshs.c src/lib/wshttp.c
+SIDECAR_FUZZ_SRC_hsscan = src/sidecar/wshs.c src/lib/wshttp.c
 SIDECAR_FUZZ_SRC_conn = src/sidecar/wsframe.c src/sidecar/wsmsg.c \
-	src/sidecar/wshs.c src/lib/err.c src/lib/esc.c src/lib/ratelim.c \
+	src/sidecar/wshs.c src/lib/wshttp.c src/lib/err.c src/lib/esc.c src/lib/ratelim.c \
 	src/lib/ts.c src/lib/answer.c src/lib/leap.c
 fuzz: fuzz-sidecar
 fuzz-sidecar:

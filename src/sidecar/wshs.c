@@ -6,7 +6,8 @@
  * Connection list with the upgrade token, Sec-WebSocket-Version: 13 and a
  * Sec-WebSocket-Key that is base64 of exactly 16 bytes. The Origin check is
  * gorilla/websocket's (what go-webntp used): the Origin URL's host[:port]
- * must equal Host, ignoring case. SHA-1 and base64 come from libcrypto.
+ * must equal Host, ignoring case. The accept value and
+ * the header lists are src/lib/wshttp.c's, shared with the client.
  */
 #include "config.h"
 
@@ -14,52 +15,18 @@
 #include <string.h>
 #include <strings.h>
 
-#include <openssl/evp.h>
-
 #include "wshs.h"
+#include "wshttp.h"
 
-#define WSHS_GUID	"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 #define WSHS_KEY_LEN	24	/* base64 of 16 bytes, "==" included */
 
 static const char wshs_b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-/* A token character of RFC 9110 section 5.6.2. */
-static bool
-wshs_tchar(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-	    (c >= 'A' && c <= 'Z') || (c != '\0' && strchr("!#$%&'*+-.^_`|~",
-	    c) != NULL);
-}
-
 static bool
 wshs_eq(const char *s, size_t n, const char *lit)
 {
 	return strlen(lit) == n && strncasecmp(s, lit, n) == 0;
-}
-
-/* Whether the comma-separated list s (n bytes) holds token tok; case
- * insensitive or not. */
-static bool
-wshs_list_has(const char *s, size_t n, const char *tok, bool nocase)
-{
-	size_t i = 0, b, e, tl = strlen(tok);
-
-	while (i < n) {
-		while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == ','))
-			i++;
-		b = i;
-		while (i < n && s[i] != ',')
-			i++;
-		e = i;
-		while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t'))
-			e--;
-		if (e - b == tl && (nocase ? strncasecmp(s + b, tok, tl) :
-		    strncmp(s + b, tok, tl)) == 0)
-			return true;
-	}
-	return false;
 }
 
 /* Exactly 16 bytes of canonical base64: 21 characters, one whose low four
@@ -103,22 +70,6 @@ wshs_same_origin(const char *o, size_t on, const char *host, size_t hn)
 	return (size_t)(end - p) == hn && strncasecmp(p, host, hn) == 0;
 }
 
-static void
-wshs_accept(const char *key, char *out)
-{
-	unsigned char in[WSHS_KEY_LEN + sizeof(WSHS_GUID)], md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-
-	memcpy(in, key, WSHS_KEY_LEN);
-	memcpy(in + WSHS_KEY_LEN, WSHS_GUID, sizeof(WSHS_GUID) - 1);
-	if (EVP_Digest(in, WSHS_KEY_LEN + sizeof(WSHS_GUID) - 1, md, &mdlen,
-	    EVP_sha1(), NULL) != 1 || mdlen != 20) {
-		out[0] = '\0';
-		return;
-	}
-	EVP_EncodeBlock((unsigned char *)out, md, 20);
-}
-
 static int
 wshs_refuse(struct wshs_request *r, int status, const char *why)
 {
@@ -143,7 +94,7 @@ wshs_scan_more(struct wshs_scan *s, const char *buf, size_t len,
 		/* The method, up to the first space: a token of at most 32
 		 * characters (TLS or garbage on a ws port ends here). */
 		if (i <= 32 && memchr(buf, ' ', i) == NULL && c != ' ' &&
-		    (!wshs_tchar(c) || i == 32)) {
+		    (!wshttp_tchar(c) || i == 32)) {
 			s->done = i + 1;
 			return wshs_refuse(r, 400, "not an HTTP request");
 		}
@@ -201,7 +152,7 @@ wshs_feed(struct wshs_scan *s, const char *buf, size_t len,
 	if (sp == NULL || sp == buf)
 		return wshs_refuse(r, 400, "bad request line");
 	for (p = buf; p < sp; p++)
-		if (!wshs_tchar((unsigned char)*p))
+		if (!wshttp_tchar((unsigned char)*p))
 			return wshs_refuse(r, 400, "bad request method");
 	get = sp - buf == 3 && memcmp(buf, "GET", 3) == 0;
 	p = sp + 1;
@@ -229,7 +180,7 @@ wshs_feed(struct wshs_scan *s, const char *buf, size_t len,
 		if (colon == NULL || colon == p)
 			return wshs_refuse(r, 400, "bad header line");
 		for (const char *q = p; q < colon; q++)
-			if (!wshs_tchar((unsigned char)*q))
+			if (!wshttp_tchar((unsigned char)*q))
 				return wshs_refuse(r, 400, "bad header name");
 		for (const char *q = colon + 1; q < eol; q++)
 			if (((unsigned char)*q < 0x20 && *q != '\t') ||
@@ -256,10 +207,10 @@ wshs_feed(struct wshs_scan *s, const char *buf, size_t len,
 			r->host = v;
 			r->host_len = vn;
 		} else if (wshs_eq(p, n, "Upgrade")) {
-			upgrade = upgrade || wshs_list_has(v, vn, "websocket",
-			    true);
+			upgrade = upgrade || wshttp_list_has(v, vn,
+			    "websocket", true);
 		} else if (wshs_eq(p, n, "Connection")) {
-			connection = connection || wshs_list_has(v, vn,
+			connection = connection || wshttp_list_has(v, vn,
 			    "upgrade", true);
 		} else if (wshs_eq(p, n, "Sec-WebSocket-Version")) {
 			if (has_version)
@@ -274,7 +225,7 @@ wshs_feed(struct wshs_scan *s, const char *buf, size_t len,
 			key = v;
 			keylen = vn;
 		} else if (wshs_eq(p, n, "Sec-WebSocket-Protocol")) {
-			r->protocol = r->protocol || wshs_list_has(v, vn,
+			r->protocol = r->protocol || wshttp_list_has(v, vn,
 			    WSHS_PROTOCOL, false);
 		} else if (wshs_eq(p, n, "Origin")) {
 			if (origin != NULL)
@@ -301,8 +252,7 @@ wshs_feed(struct wshs_scan *s, const char *buf, size_t len,
 	if (origin != NULL && !allow_cross_origin &&
 	    !wshs_same_origin(origin, originlen, r->host, r->host_len))
 		return wshs_refuse(r, 403, "cross-origin request refused");
-	wshs_accept(key, r->accept);
-	if (r->accept[0] == '\0')
+	if (wshttp_accept(key, keylen, r->accept) != 0)
 		return wshs_refuse(r, 400, "SHA-1 failed");
 	return 101;
 }

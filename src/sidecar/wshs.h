@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "wshttp.h"
+
 #define WSHS_MAX	8192	/* request line and headers, CRLFCRLF included */
 #define WSHS_HOST_MAX	255
 #define WSHS_PROTOCOL	"webntp.shogo82148.com"
@@ -18,7 +20,7 @@ struct wshs_request {
 	const char	*host;		/* into the parsed buffer */
 	size_t		 host_len;
 	bool		 protocol;	/* the client offered WSHS_PROTOCOL */
-	char		 accept[32];	/* Sec-WebSocket-Accept, NUL-terminated */
+	char		 accept[WSHTTP_ACCEPT_LEN + 1]; /* NUL-terminated */
 	const char	*why;		/* the reason of a refusal */
 };
 
