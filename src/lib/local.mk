@@ -9,6 +9,7 @@ src_lib_libwebntp_a_SOURCES = \
 	src/lib/leap.c src/lib/leap.h \
 	src/lib/leapsrc.c src/lib/leapsrc.h \
 	src/lib/leapfetch.c src/lib/leapfetch.h \
+	src/lib/flags.c src/lib/flags.h \
 	src/lib/serveropt.c src/lib/serveropt.h
 src_lib_libwebntp_a_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS) \
 	$(JANSSON_CFLAGS) $(CURL_CFLAGS) $(CRYPTO_CFLAGS)

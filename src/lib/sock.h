@@ -27,6 +27,9 @@ struct sock_sample {
 void	sock_fill(struct sock_sample *s, const struct timespec *local,
 	    int64_t offset_ns, int leap);
 
+/* Whether path fits a Unix socket address: 0, or -1 with e saying why. */
+int	sock_check_path(const char *path, struct err *e);
+
 /* Send one sample to the SOCK_DGRAM socket at path (connecting each time,
  * so a restarted chronyd is found again). -1 with e set on failure. */
 int	sock_send(const char *path, const struct sock_sample *s,
