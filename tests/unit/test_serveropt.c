@@ -180,6 +180,35 @@ START_TEST(test_no_positional)
 }
 END_TEST
 
+/* An argument after "--" is no flag either: refused, not dropped unseen. */
+START_TEST(test_no_positional_after_dashes)
+{
+	char *argv[] = { "prog", "--", "127.0.0.1:9", NULL };
+	struct serveropt o;
+	struct err e = { .msg = "" };
+
+	ck_assert_int_eq(serveropt_parse(&o, 3, argv, NULL, 0, NULL, &e),
+	    SERVEROPT_BAD);
+	ck_assert_str_eq(e.msg, "invalid argument \"127.0.0.1:9\": no "
+	    "arguments are taken (see -help)");
+	err_clear(&e);
+	ck_assert_int_eq(serveropt_parse(&o, 2, argv, NULL, 0, NULL, &e),
+	    SERVEROPT_RUN);
+}
+END_TEST
+
+/* -h is -help, as in Go's flag package (the client took it already). */
+START_TEST(test_h)
+{
+	char *argv[] = { "prog", "-h", NULL };
+	struct serveropt o;
+	struct err e = { .msg = "" };
+
+	ck_assert_int_eq(serveropt_parse(&o, 2, argv, NULL, 0, NULL, &e),
+	    SERVEROPT_HELP);
+}
+END_TEST
+
 START_TEST(test_usage)
 {
 	char *text = NULL;
@@ -269,6 +298,8 @@ serveropt_suite(void)
 
 	tcase_add_loop_test(tc, test_parse, 0, NITEMS(cases));
 	tcase_add_test(tc, test_no_positional);
+	tcase_add_test(tc, test_no_positional_after_dashes);
+	tcase_add_test(tc, test_h);
 	tcase_add_test(tc, test_usage);
 	tcase_add_test(tc, test_leap_config);
 	tcase_add_loop_test(tc, test_hostport, 0, NITEMS(hostports));
