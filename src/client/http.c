@@ -218,7 +218,6 @@ http_global_cleanup(void)
 }
 
 const struct client_transport client_http = {
-	.scheme = "http",
 	.open = http_open,
 	.exchange = http_exchange,
 	.close = http_close,

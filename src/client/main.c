@@ -92,21 +92,6 @@ main_bad(const char *msg)
 	exit(2);
 }
 
-static bool
-main_is_url(const char *s)
-{
-	static const char *schemes[] = { "http://", "https://", "ws://",
-	    "wss://" };
-	size_t i, n;
-
-	for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
-		n = strlen(schemes[i]);
-		if (strncasecmp(s, schemes[i], n) == 0 && s[n] != '\0')
-			return true;
-	}
-	return false;
-}
-
 static int
 main_check_user(const char *name, struct err *e)
 {
@@ -280,7 +265,7 @@ main(int argc, char **argv)
 	if (first >= argc)
 		main_bad("no server URL given (see -help)");
 	for (i = first; i < argc; i++) {
-		if (!main_is_url(argv[i])) {
+		if (measure_transport(argv[i]) == NULL) {
 			snprintf(msg, sizeof(msg), "invalid URL \"%s\": not "
 			    "http://, https://, ws:// or wss://", argv[i]);
 			main_bad(msg);

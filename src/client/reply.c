@@ -20,7 +20,7 @@
 static int
 reply_time(json_t *v, const char *name, struct timespec *out, struct err *e)
 {
-	double d, sec;
+	double d;
 
 	if (!json_is_number(v)) {
 		err_set(e, "the answer's \"%s\" is not a number", name);
@@ -31,13 +31,7 @@ reply_time(json_t *v, const char *name, struct timespec *out, struct err *e)
 		err_set(e, "the answer's \"%s\" is out of range", name);
 		return -1;
 	}
-	sec = floor(d);
-	out->tv_sec = (time_t)sec;
-	out->tv_nsec = lround((d - sec) * 1e9);
-	if (out->tv_nsec >= TS_NS_PER_SEC) {
-		out->tv_sec++;
-		out->tv_nsec -= TS_NS_PER_SEC;
-	}
+	ts_from_double(d, out);
 	return 0;
 }
 

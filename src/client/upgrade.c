@@ -48,7 +48,7 @@ upgrade_request(const struct wsurl *u, const char *key, char *out,
 	    "Connection: Upgrade\r\n"
 	    "Sec-WebSocket-Key: %s\r\n"
 	    "Sec-WebSocket-Version: 13\r\n"
-	    "Sec-WebSocket-Protocol: " CLIENT_SUBPROTOCOL "\r\n"
+	    "Sec-WebSocket-Protocol: " WSHTTP_PROTOCOL "\r\n"
 	    "User-Agent: " CLIENT_USER_AGENT "\r\n"
 	    "\r\n", u->target, u->hostport, key);
 	return n > 0 && (size_t)n < cap ? (size_t)n : 0;
@@ -177,10 +177,10 @@ upgrade_response(const char *buf, size_t len, const char *accept,
 			acc = v;
 			accn = vn;
 		} else if (upgrade_is(p, n, "Sec-WebSocket-Protocol")) {
-			if (proto || vn != strlen(CLIENT_SUBPROTOCOL) ||
-			    memcmp(v, CLIENT_SUBPROTOCOL, vn) != 0) {
+			if (proto || vn != strlen(WSHTTP_PROTOCOL) ||
+			    memcmp(v, WSHTTP_PROTOCOL, vn) != 0) {
 				err_set(e, "the server chose the subprotocol "
-				    "\"%.*s\", not " CLIENT_SUBPROTOCOL,
+				    "\"%.*s\", not " WSHTTP_PROTOCOL,
 				    vn > UPGRADE_SHOW ? UPGRADE_SHOW : (int)vn,
 				    v);
 				goto bad;

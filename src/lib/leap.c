@@ -25,8 +25,6 @@
 
 #include "leap.h"
 
-#define LEAP_DIGITS_MAX	(LEAP_FILE_MAX)
-
 struct leap_parser {
 	EVP_MD_CTX	*md;
 	int		 line;

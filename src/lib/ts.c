@@ -103,8 +103,7 @@ ts_parse(const char *s, size_t len, struct timespec *out, struct err *e)
 {
 	const char *p = s, *end = s + len;
 	char buf[TS_INPUT_MAX + 1], quoted[TS_QUOTE_MAX], *stop;
-	double d, ip, fp;
-	int64_t sec, nsec;
+	double d;
 	size_t n;
 	int r;
 
@@ -166,15 +165,21 @@ ts_parse(const char *s, size_t len, struct timespec *out, struct err *e)
 		    ts_quote(buf, n, quoted));
 		return -1;
 	}
-	fp = modf(fabs(d), &ip);
-	sec = (int64_t)ip;
-	nsec = (int64_t)llround(fp * 1e9);
+	ts_from_double(d, out);
+	return 0;
+}
+
+void
+ts_from_double(double d, struct timespec *out)
+{
+	double ip, fp = modf(fabs(d), &ip);
+	int64_t sec = (int64_t)ip, nsec = (int64_t)llround(fp * 1e9);
+
 	if (nsec >= TS_NS_PER_SEC) {
 		sec++;
 		nsec -= TS_NS_PER_SEC;
 	}
 	ts_signed(d < 0, sec, nsec, out);
-	return 0;
 }
 
 size_t

@@ -26,6 +26,10 @@
  */
 int	ts_parse(const char *s, size_t len, struct timespec *out, struct err *e);
 
+/* A finite double of seconds, |d| <= 2^40 (the caller checks), to the
+ * nearest nanosecond: the only place a double becomes a timestamp. */
+void	ts_from_double(double d, struct timespec *out);
+
 /* Write "<seconds>.<6 digits>" (microseconds rounded half up, away from
  * zero for negative values); returns the length. buf has TS_TEXT_MAX bytes. */
 size_t	ts_format(const struct timespec *t, char *buf);

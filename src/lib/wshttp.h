@@ -3,14 +3,24 @@
  * HTTP (RFC 6455 section 4; token and list syntax of RFC 9110 section 5.6):
  * the Sec-WebSocket-Accept value a server sends and a client checks, and
  * the comma-separated header lists (Connection, Upgrade,
- * Sec-WebSocket-Protocol) both read. One home for the client's
- * src/client/upgrade.c and the sidecar's handshake.
+ * Sec-WebSocket-Protocol) both read; and the subprotocol and limits both
+ * sides share. One home for the client (src/client/upgrade.c, ws.c) and the
+ * sidecar (src/sidecar/wshs.c, wsframe.c, wsmsg.c).
  */
 #ifndef WEBNTP_WSHTTP_H
 #define WEBNTP_WSHTTP_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+/* What the client and the sidecar both hold to (PROTOCOL.md section 4;
+ * RFC 6455 section 5), defined once. */
+#define WSHTTP_PROTOCOL	"webntp.shogo82148.com"	/* the subprotocol */
+#define WSHTTP_MSG_MAX	1024	/* a message's bytes (go-webntp's limit);
+				   beyond: close 1009 */
+#define WSHTTP_CTL_MAX	125	/* a control frame's payload (5.5) */
+#define WSHTTP_REASON_MAX (WSHTTP_CTL_MAX - 2)	/* after the close code */
+#define WSHTTP_FRAME_HDR_MAX 14	/* 2 + 8 bytes of length + 4 of mask */
 
 #define WSHTTP_GUID	"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 #define WSHTTP_ACCEPT_LEN 28	/* base64 of the 20 bytes of SHA-1 */

@@ -225,8 +225,9 @@ responder_handle(struct responder *r, struct responder_idcache *c, char **env,
 	if (query != NULL && query[0] != '\0') {
 		n = strlen(query);
 		if (n > TS_INPUT_MAX) {
-			responder_error(r, o, "400 Bad Request", NULL,
-			    "query longer than 256 bytes");
+			err_set(&e, "query longer than %d bytes",
+			    TS_INPUT_MAX);
+			responder_error(r, o, "400 Bad Request", NULL, e.msg);
 			return;
 		}
 		if (ts_parse(query, n, &it, &e) != 0) {

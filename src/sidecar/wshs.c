@@ -226,7 +226,7 @@ wshs_feed(struct wshs_scan *s, const char *buf, size_t len,
 			keylen = vn;
 		} else if (wshs_eq(p, n, "Sec-WebSocket-Protocol")) {
 			r->protocol = r->protocol || wshttp_list_has(v, vn,
-			    WSHS_PROTOCOL, false);
+			    WSHTTP_PROTOCOL, false);
 		} else if (wshs_eq(p, n, "Origin")) {
 			if (origin != NULL)
 				return wshs_refuse(r, 400, "more than one "
@@ -284,7 +284,7 @@ wshs_response(int status, const struct wshs_request *r, char *out)
 		    "Connection: Upgrade\r\n"
 		    "Sec-WebSocket-Accept: %s\r\n"
 		    "%s\r\n", r->accept, r->protocol ?
-		    "Sec-WebSocket-Protocol: " WSHS_PROTOCOL "\r\n" : "");
+		    "Sec-WebSocket-Protocol: " WSHTTP_PROTOCOL "\r\n" : "");
 	} else {
 		n = snprintf(out, WSHS_RESPONSE_MAX,
 		    "HTTP/1.1 %d %s\r\n"
