@@ -38,13 +38,13 @@ struct flags_flag {
 	const char	 *name;		/* without the dash */
 	enum flags_kind	  kind;
 	void		 *ptr;		/* what the kind says; set when given */
-	const char	 *arg;		/* the value's name: "-p N"; NULL: none */
+	const char	 *arg;		/* the value's name ("-p N"), or NULL */
 	const char	 *help;		/* one line; usage wraps it */
 	int64_t		  lo, hi;	/* FLAGS_INT, FLAGS_DURATION (ns) */
 	double		  dlo, dhi;	/* FLAGS_DOUBLE */
-	const char	 *why;		/* a bad value's reason (NULL: generic) */
+	const char	 *why;		/* a bad value's reason; NULL: generic */
 	flags_check_fn	 *check;	/* FLAGS_STRING; may be NULL */
-	bool		 *given;	/* may be NULL: set when the flag is met */
+	bool		 *given;	/* set when the flag is met; may be NULL */
 };
 
 /*

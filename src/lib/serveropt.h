@@ -25,7 +25,7 @@ struct serveropt {
 };
 
 enum serveropt_result {
-	SERVEROPT_BAD = FLAGS_BAD,	/* e: `invalid <option> "<value>": <why>` */
+	SERVEROPT_BAD = FLAGS_BAD,	/* e: invalid <option> "<value>": <why> */
 	SERVEROPT_RUN = FLAGS_RUN,
 	SERVEROPT_HELP = FLAGS_ASK_HELP,
 	SERVEROPT_VERSION = FLAGS_ASK_VERSION,

@@ -83,7 +83,8 @@ EXTRA_tests_fuzz_replay_conn_DEPENDENCIES = src/sidecar/wsconn.c
 SIDECAR_FUZZ_SRC_handshake = src/sidecar/wshs.c src/lib/wshttp.c
 SIDECAR_FUZZ_SRC_hsscan = src/sidecar/wshs.c src/lib/wshttp.c
 SIDECAR_FUZZ_SRC_conn = src/sidecar/wsframe.c src/sidecar/wsmsg.c \
-	src/sidecar/wshs.c src/lib/wshttp.c src/lib/err.c src/lib/esc.c src/lib/ratelim.c \
+	src/sidecar/wshs.c src/lib/wshttp.c src/lib/err.c src/lib/esc.c \
+	src/lib/ratelim.c \
 	src/lib/ts.c src/lib/answer.c src/lib/leap.c
 fuzz: fuzz-sidecar
 fuzz-sidecar:

@@ -21,7 +21,8 @@
 
 #include "wshttp.h"
 
-#define WSFRAME_CLOSE_MAX	(4 + WSHTTP_REASON_MAX)	/* header, code, reason */
+/* A close frame: header, code, reason. */
+#define WSFRAME_CLOSE_MAX	(4 + WSHTTP_REASON_MAX)
 
 enum wsframe_stop {
 	WSFRAME_GO,		/* nothing stopped the bytes */
