@@ -10,10 +10,10 @@
  *
  * NOTES: the accept value is computed with the key, before the request
  * goes out, not when the 101 comes: OpenSSL 3's first SHA-1 in a process
- * loads its provider (2.5 to 3.7 ms here), and whatever the client does
- * between the 101 and its first timed request leaves the server idle that
- * much longer, and an idle server wakes slower for the request than for
- * the answer: a bias of the first sample's offset.
+ * loads its provider (milliseconds: bench/results/NOTES.md), and whatever
+ * the client does between the 101 and its first timed request leaves the
+ * server idle that much longer, and an idle server wakes slower for the
+ * request than for the answer: a bias of the first sample's offset.
  */
 #include "config.h"
 

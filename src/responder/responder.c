@@ -92,8 +92,9 @@ struct responder {
 	struct leapsrc		*leap;
 };
 
-/* A thread answers the same Host over and over: its JSON escape (jansson,
- * a tenth of a request's instructions) is kept. */
+/* A thread answers the same Host over and over: its JSON escape (jansson, a
+ * share of a request's instructions worth keeping: bench/results/NOTES.md)
+ * is kept. */
 struct responder_idcache {
 	size_t			 host_len;
 	char			 host[RESPONDER_HOST_MAX];
