@@ -37,6 +37,27 @@ int	wshttp_accept(const char *key, size_t keylen, char *out);
 /* A token character (RFC 9110 section 5.6.2). */
 bool	wshttp_tchar(unsigned char c);
 
+/* Whether the n bytes of s are the name lit, ignoring case. */
+bool	wshttp_is(const char *s, size_t n, const char *lit);
+
+/* Why a header line is no field (wshttp_field). */
+enum wshttp_field_error {
+	WSHTTP_FIELD_OK,
+	WSHTTP_FIELD_NO_NAME,	/* no colon, or nothing before it */
+	WSHTTP_FIELD_BAD_NAME,	/* a name that is no token */
+	WSHTTP_FIELD_CTL,	/* a control character (not HTAB) in the value */
+};
+
+/*
+ * One header field line from p to eol (its CR; RFC 9112 section 5): the
+ * name's length in *namelen (it starts at p), the value without the blanks
+ * around it in *v and *vlen.
+ */
+enum wshttp_field_error wshttp_field(const char *p, const char *eol,
+	    size_t *namelen, const char **v, size_t *vlen);
+/* Whether the n bytes of s hold a control character other than HTAB. */
+bool	wshttp_has_ctl(const char *s, size_t n);
+
 /*
  * Whether the comma-separated list s (n bytes, optional white space around
  * the elements, empty elements allowed) holds the element tok, compared

@@ -23,12 +23,6 @@
 static const char wshs_b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-static bool
-wshs_eq(const char *s, size_t n, const char *lit)
-{
-	return strlen(lit) == n && strncasecmp(s, lit, n) == 0;
-}
-
 /* Exactly 16 bytes of canonical base64: 21 characters, one whose low four
  * bits are zero, then "==". */
 static bool
@@ -170,64 +164,56 @@ wshs_feed(struct wshs_scan *s, const char *buf, size_t len,
 
 	/* Header fields. */
 	for (p = eol + 2; p < end; p = eol + 2) {
-		const char *colon, *v, *ve;
+		const char *v;
 		size_t n, vn;
 
 		eol = memchr(p, '\r', (size_t)(end - p));
 		if (eol == NULL || eol[1] != '\n')
 			return wshs_refuse(r, 400, "bare CR in header");
-		colon = memchr(p, ':', (size_t)(eol - p));
-		if (colon == NULL || colon == p)
+		switch (wshttp_field(p, eol, &n, &v, &vn)) {
+		case WSHTTP_FIELD_OK:
+			break;
+		case WSHTTP_FIELD_NO_NAME:
 			return wshs_refuse(r, 400, "bad header line");
-		for (const char *q = p; q < colon; q++)
-			if (!wshttp_tchar((unsigned char)*q))
-				return wshs_refuse(r, 400, "bad header name");
-		for (const char *q = colon + 1; q < eol; q++)
-			if (((unsigned char)*q < 0x20 && *q != '\t') ||
-			    *q == 0x7f)
-				return wshs_refuse(r, 400, "control character "
-				    "in header");
-		n = (size_t)(colon - p);
-		v = colon + 1;
-		ve = eol;
-		while (v < ve && (*v == ' ' || *v == '\t'))
-			v++;
-		while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t'))
-			ve--;
-		vn = (size_t)(ve - v);
-		if (wshs_eq(p, n, "Host")) {
+		case WSHTTP_FIELD_BAD_NAME:
+			return wshs_refuse(r, 400, "bad header name");
+		case WSHTTP_FIELD_CTL:
+			return wshs_refuse(r, 400, "control character in "
+			    "header");
+		}
+		if (wshttp_is(p, n, "Host")) {
 			if (r->host != NULL)
 				return wshs_refuse(r, 400, "more than one Host");
 			if (vn == 0 || vn > WSHS_HOST_MAX)
 				return wshs_refuse(r, 400, "bad Host");
-			for (const char *q = v; q < ve; q++)
+			for (const char *q = v; q < v + vn; q++)
 				if ((unsigned char)*q <= 0x20 ||
 				    (unsigned char)*q >= 0x7f)
 					return wshs_refuse(r, 400, "bad Host");
 			r->host = v;
 			r->host_len = vn;
-		} else if (wshs_eq(p, n, "Upgrade")) {
+		} else if (wshttp_is(p, n, "Upgrade")) {
 			upgrade = upgrade || wshttp_list_has(v, vn,
 			    "websocket", true);
-		} else if (wshs_eq(p, n, "Connection")) {
+		} else if (wshttp_is(p, n, "Connection")) {
 			connection = connection || wshttp_list_has(v, vn,
 			    "upgrade", true);
-		} else if (wshs_eq(p, n, "Sec-WebSocket-Version")) {
+		} else if (wshttp_is(p, n, "Sec-WebSocket-Version")) {
 			if (has_version)
 				return wshs_refuse(r, 400, "more than one "
 				    "Sec-WebSocket-Version");
 			has_version = true;
 			version = vn == 2 && memcmp(v, "13", 2) == 0;
-		} else if (wshs_eq(p, n, "Sec-WebSocket-Key")) {
+		} else if (wshttp_is(p, n, "Sec-WebSocket-Key")) {
 			if (key != NULL)
 				return wshs_refuse(r, 400, "more than one "
 				    "Sec-WebSocket-Key");
 			key = v;
 			keylen = vn;
-		} else if (wshs_eq(p, n, "Sec-WebSocket-Protocol")) {
+		} else if (wshttp_is(p, n, "Sec-WebSocket-Protocol")) {
 			r->protocol = r->protocol || wshttp_list_has(v, vn,
 			    WSHTTP_PROTOCOL, false);
-		} else if (wshs_eq(p, n, "Origin")) {
+		} else if (wshttp_is(p, n, "Origin")) {
 			if (origin != NULL)
 				return wshs_refuse(r, 400, "more than one "
 				    "Origin");
