@@ -95,18 +95,6 @@ out:
 	return rc;
 }
 
-/* Seconds as 2026-12-01T00:00:00Z (UTC: no zone, no locale). */
-static void
-reply_date(int64_t sec, char *buf, size_t cap)
-{
-	time_t t = (time_t)sec;
-	struct tm tm;
-
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(buf, cap, "%lld", (long long)sec);
-}
-
 int
 reply_check_time(const struct timespec *st, struct err *e)
 {
@@ -121,8 +109,8 @@ reply_check_time(const struct timespec *st, struct err *e)
 	if (st->tv_sec >= lo && (st->tv_sec < hi ||
 	    (st->tv_sec == hi && st->tv_nsec == 0)))
 		return 0;
-	reply_date(st->tv_sec, when, sizeof(when));
-	reply_date(lo, built, sizeof(built));
+	ts_utc(st->tv_sec, "%Y-%m-%dT%H:%M:%SZ", when, sizeof(when));
+	ts_utc(lo, "%Y-%m-%dT%H:%M:%SZ", built, sizeof(built));
 	if (st->tv_sec < lo)
 		err_set(e, "the server's time %s is before this program was "
 		    "built (%s): its clock is wrong", when, built);

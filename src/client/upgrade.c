@@ -136,12 +136,8 @@ upgrade_response(const char *buf, size_t len, const char *accept,
 			err_set(e, "bad response header: a control character");
 			goto bad;
 		}
-		if (wshttp_is(p, n, "Upgrade")) {
-			upgrade = upgrade || wshttp_list_has(v, vn,
-			    "websocket", true);
-		} else if (wshttp_is(p, n, "Connection")) {
-			connection = connection || wshttp_list_has(v, vn,
-			    "upgrade", true);
+		if (wshttp_upgrade_field(p, n, v, vn, &upgrade, &connection)) {
+			continue;
 		} else if (wshttp_is(p, n, "Sec-WebSocket-Accept")) {
 			if (acc != NULL) {
 				err_set(e, "more than one "

@@ -7,8 +7,10 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -224,6 +226,24 @@ ts_format(const struct timespec *t, char *buf)
 	n += 6;
 	buf[n] = '\0';
 	return n;
+}
+
+void
+ts_utc(int64_t sec, const char *fmt, char *buf, size_t cap)
+{
+	time_t t = (time_t)sec;
+	struct tm tm;
+	size_t n = 0;
+
+	/* The callers' layouts are literals, checked by ts_utc's format
+	 * attribute: this one call passes it on. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	if (gmtime_r(&t, &tm) != NULL)
+		n = strftime(buf, cap, fmt, &tm);
+#pragma GCC diagnostic pop
+	if (n == 0)
+		snprintf(buf, cap, "%" PRId64, sec);
 }
 
 void

@@ -46,6 +46,23 @@ wshttp_is(const char *s, size_t n, const char *lit)
 }
 
 bool
+wshttp_upgrade_field(const char *name, size_t n, const char *v, size_t vn,
+    bool *upgrade, bool *connection)
+{
+	if (wshttp_is(name, n, "Upgrade")) {
+		*upgrade = *upgrade || wshttp_list_has(v, vn, "websocket",
+		    true);
+		return true;
+	}
+	if (wshttp_is(name, n, "Connection")) {
+		*connection = *connection || wshttp_list_has(v, vn, "upgrade",
+		    true);
+		return true;
+	}
+	return false;
+}
+
+bool
 wshttp_has_ctl(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)

@@ -55,6 +55,14 @@ enum wshttp_field_error {
  */
 enum wshttp_field_error wshttp_field(const char *p, const char *eol,
 	    size_t *namelen, const char **v, size_t *vlen);
+/*
+ * The two fields both sides check (RFC 6455 sections 4.1 and 4.2.1):
+ * whether the field named by the n bytes of name is Upgrade or Connection;
+ * if so, *upgrade is set when an Upgrade list holds "websocket", and
+ * *connection when a Connection list holds "upgrade" (any case).
+ */
+bool	wshttp_upgrade_field(const char *name, size_t n, const char *v,
+	    size_t vn, bool *upgrade, bool *connection);
 /* Whether the n bytes of s hold a control character other than HTAB. */
 bool	wshttp_has_ctl(const char *s, size_t n);
 

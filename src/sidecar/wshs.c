@@ -181,7 +181,9 @@ wshs_feed(struct wshs_scan *s, const char *buf, size_t len,
 			return wshs_refuse(r, 400, "control character in "
 			    "header");
 		}
-		if (wshttp_is(p, n, "Host")) {
+		if (wshttp_upgrade_field(p, n, v, vn, &upgrade, &connection)) {
+			continue;
+		} else if (wshttp_is(p, n, "Host")) {
 			if (r->host != NULL)
 				return wshs_refuse(r, 400, "more than one Host");
 			if (vn == 0 || vn > WSHS_HOST_MAX)
@@ -192,12 +194,6 @@ wshs_feed(struct wshs_scan *s, const char *buf, size_t len,
 					return wshs_refuse(r, 400, "bad Host");
 			r->host = v;
 			r->host_len = vn;
-		} else if (wshttp_is(p, n, "Upgrade")) {
-			upgrade = upgrade || wshttp_list_has(v, vn,
-			    "websocket", true);
-		} else if (wshttp_is(p, n, "Connection")) {
-			connection = connection || wshttp_list_has(v, vn,
-			    "upgrade", true);
 		} else if (wshttp_is(p, n, "Sec-WebSocket-Version")) {
 			if (has_version)
 				return wshs_refuse(r, 400, "more than one "

@@ -128,6 +128,35 @@ START_TEST(test_field)
 }
 END_TEST
 
+static const struct {
+	const char	*name, *value;
+	bool		 is, upgrade, connection;
+} upgrade_fields[] = {
+	{ "Upgrade", "websocket", true, true, false },
+	{ "upgrade", "h2c, WebSocket", true, true, false },
+	{ "Upgrade", "websocket2", true, false, false },
+	{ "Connection", "keep-alive, Upgrade", true, false, true },
+	{ "CONNECTION", "close", true, false, false },
+	{ "Host", "websocket", false, false, false },
+	{ "Upgrade-Insecure-Requests", "1", false, false, false },
+};
+
+START_TEST(test_upgrade_field)
+{
+	bool up = false, conn = false;
+	const char *n = upgrade_fields[_i].name, *v = upgrade_fields[_i].value;
+
+	ck_assert_int_eq(wshttp_upgrade_field(n, strlen(n), v, strlen(v), &up,
+	    &conn), upgrade_fields[_i].is);
+	ck_assert_int_eq(up, upgrade_fields[_i].upgrade);
+	ck_assert_int_eq(conn, upgrade_fields[_i].connection);
+	/* Once set, a later field does not clear it. */
+	up = conn = true;
+	wshttp_upgrade_field(n, strlen(n), "x", 1, &up, &conn);
+	ck_assert(up && conn);
+}
+END_TEST
+
 START_TEST(test_is)
 {
 	ck_assert(wshttp_is("Upgrade", 7, "upgrade"));
@@ -150,6 +179,8 @@ main(void)
 	tcase_add_test(tc, test_tchar);
 	tcase_add_loop_test(tc, test_field, 0, (int)NITEMS(fields));
 	tcase_add_test(tc, test_is);
+	tcase_add_loop_test(tc, test_upgrade_field, 0,
+	    (int)NITEMS(upgrade_fields));
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
