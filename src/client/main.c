@@ -23,6 +23,7 @@
 
 #include "client.h"
 #include "flags.h"
+#include "shm.h"
 #include "sock.h"
 #include "ts.h"
 
@@ -30,6 +31,8 @@
 #define MAIN_ROUND_MIN	(59 * TS_NS_PER_SEC)
 #define MAIN_ROUND_SPAN	(2 * TS_NS_PER_SEC)
 #define MAIN_SINKS_MAX	2
+#define MAIN_SAMPLES	4	/* -p */
+#define MAIN_TIMEOUT_S	10	/* -timeout */
 
 volatile sig_atomic_t client_stop;
 
@@ -43,17 +46,20 @@ static struct client_opt main_opt;
 static const struct flags_flag main_flags[] = {
 	FLAGS_ROW_INT("p", &main_opt.samples, "N", 1, SAMPLE_MAX,
 	    "not a number of samples in 1.." FLAGS_STR(SAMPLE_MAX),
-	    "samples per server, 1.." FLAGS_STR(SAMPLE_MAX) " (default 4)"),
+	    "samples per server, 1.." FLAGS_STR(SAMPLE_MAX) " (default "
+	    FLAGS_STR(MAIN_SAMPLES) ")"),
 	FLAGS_ROW_DURATION("timeout", &main_opt.timeout_ns, "S",
 	    TS_NS_PER_SEC / 1000, 3600 * TS_NS_PER_SEC, NULL,
-	    "seconds allowed for each request (default 10)"),
+	    "seconds allowed for each request (default "
+	    FLAGS_STR(MAIN_TIMEOUT_S) ")"),
 	FLAGS_ROW_STRING("cacert", &main_opt.cacert, "FILE", tls_check_cafile,
 	    "trust the CA certificates in FILE too"),
 	FLAGS_ROW_BOOL("json", &main_opt.json,
 	    "print JSON lines instead of text"),
-	FLAGS_ROW_INT("shm", &main_opt.shm_unit, "UNIT", 0, 255,
-	    "not a unit in 0..255", "run forever, writing to ntpd's SHM "
-	    "segment UNIT (chrony: refclock SHM UNIT) every 59-61 s"),
+	FLAGS_ROW_INT("shm", &main_opt.shm_unit, "UNIT", 0, SHM_UNIT_MAX,
+	    "not a unit in 0.." FLAGS_STR(SHM_UNIT_MAX), "run forever, "
+	    "writing to ntpd's SHM segment UNIT (chrony: refclock SHM UNIT) "
+	    "every 59-61 s"),
 	FLAGS_ROW_STRING("sock", &main_opt.sock_path, "PATH", sock_check_path,
 	    "run forever, sending to chrony's SOCK refclock at PATH (sent by "
 	    "a root parent when root is dropped)"),
@@ -112,8 +118,8 @@ main_parse(int argc, char **argv)
 	int first;
 
 	memset(&main_opt, 0, sizeof(main_opt));
-	main_opt.samples = 4;
-	main_opt.timeout_ns = 10 * TS_NS_PER_SEC;
+	main_opt.samples = MAIN_SAMPLES;
+	main_opt.timeout_ns = MAIN_TIMEOUT_S * TS_NS_PER_SEC;
 	main_opt.shm_unit = -1;
 	switch (flags_parse(&set, 1, argc, argv, &first, &e)) {
 	case FLAGS_BAD:
