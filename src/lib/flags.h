@@ -23,7 +23,7 @@
 
 enum flags_kind {
 	FLAGS_BOOL,		/* bool */
-	FLAGS_INT,		/* int: decimal digits, in [lo, hi] */
+	FLAGS_INT,		/* int: decimal digits, in [lo, hi] (ints) */
 	FLAGS_DOUBLE,		/* double: decimal, in [dlo, dhi] */
 	FLAGS_DURATION,		/* int64_t ns from seconds ("0.5"), [lo, hi) */
 	FLAGS_STRING,		/* const char *: the argv string itself */
