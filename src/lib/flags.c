@@ -266,7 +266,10 @@ flags_usage_row(FILE *f, const struct flags_flag *r)
 		fprintf(f, "  %s\n", left);
 		return;
 	}
-	col = fprintf(f, "  %-*s ", FLAGS_USAGE_COL, left);
+	/* Two blanks at least between the flag and its help: readers (and
+	 * tests/integration/man-lint.test) split the columns there. */
+	col = fprintf(f, "  %-*s %s", FLAGS_USAGE_COL, left,
+	    strlen(left) >= FLAGS_USAGE_COL ? " " : "");
 	while (*p != '\0') {
 		size_t room = col < FLAGS_USAGE_WIDTH - 20 ?
 		    (size_t)(FLAGS_USAGE_WIDTH - col) : 20;

@@ -106,9 +106,10 @@ enum flags_result flags_parse(const struct flags_set *sets, size_t nsets,
 /* Whether the argument a spells the flag name (-name, --name, -name=...). */
 bool	flags_is(const char *a, const char *name);
 /*
- * The usage lines of the rows: "  -name ARG" padded to a column, then the
- * help, wrapped at 79 columns; a wrapped line never starts with "-", so
- * each line that does (after blanks) names a flag.
+ * The usage lines of the rows: "  -name ARG" padded to a column, two
+ * blanks at least, then the help, wrapped at 79 columns; a wrapped line
+ * never starts with "-", so each line that does (after blanks) names a
+ * flag.
  */
 void	flags_usage(FILE *f, const struct flags_set *sets, size_t nsets);
 /* A whole number: decimal digits only (no sign, no blanks) in [lo, hi],

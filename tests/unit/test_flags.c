@@ -327,8 +327,9 @@ START_TEST(test_number)
 END_TEST
 
 /*
- * Usage: one line a flag that starts with two blanks and "-name", the
- * help wrapped at 79 columns into lines that start with blanks and no "-"
+ * Usage: one line a flag that starts with two blanks and "-name", two
+ * blanks before its help (a reader splits the columns there), the help
+ * wrapped at 79 columns into lines that start with blanks and no "-"
  * (so a reader of the lines that start with "-" finds every flag, once),
  * and not a word lost.
  */
@@ -360,7 +361,7 @@ START_TEST(test_usage)
 	    "on unix:PATH (mode 0660: run with\n                              "
 	    " the web server's group), HOST:PORT or\n", 119) == 0);
 	ck_assert_ptr_nonnull(strstr(text, "\n  -a-flag-name-longer-than-the-"
-	    "column short\n"));
+	    "column  short\n"));
 	ck_assert_ptr_nonnull(strstr(text, "\n  -quiet\n"));
 	ck_assert_ptr_nonnull(strstr(text, "\n  -help                       "
 	    " print this help and exit\n"));
@@ -379,6 +380,8 @@ START_TEST(test_usage)
 			if (strncmp(p, "-listen ADDR", 12) == 0 ||
 			    strncmp(p, "-u URL", 6) == 0)
 				help = strchr(help + 1, ' ');
+			/* The help starts after two blanks. */
+			ck_assert_msg(strncmp(help, "  ", 2) == 0, "%s", line);
 		} else {
 			ck_assert_int_eq(p - line, 31);
 			help = p;
