@@ -17,8 +17,6 @@
 #include "ts.h"
 
 #define FLAGS_USAGE_COL		28	/* "-name ARG" is padded to this */
-#define FLAGS_USAGE_INDENT	(2 + FLAGS_USAGE_COL + 1)
-#define FLAGS_USAGE_WIDTH	79
 
 bool
 flags_is(const char *a, const char *name)
@@ -252,46 +250,24 @@ flags_parse(const struct flags_set *sets, size_t nsets, int argc,
 	return FLAGS_RUN;
 }
 
-/* One row's lines: the help wrapped at blanks, none before a "-". */
+/* One row, one line: readers (tests/integration/man-lint.test, and those
+ * that read a default out of a help) take a flag's line as a whole. */
 static void
 flags_usage_row(FILE *f, const struct flags_flag *r)
 {
-	const char *p = r->help != NULL ? r->help : "";
+	const char *help = r->help != NULL ? r->help : "";
 	char left[64];
-	int col;
 
 	snprintf(left, sizeof(left), "-%s%s%s", r->name,
 	    r->arg != NULL ? " " : "", r->arg != NULL ? r->arg : "");
-	if (*p == '\0') {
+	if (help[0] == '\0') {
 		fprintf(f, "  %s\n", left);
 		return;
 	}
-	/* Two blanks at least between the flag and its help: readers (and
-	 * tests/integration/man-lint.test) split the columns there. */
-	col = fprintf(f, "  %-*s %s", FLAGS_USAGE_COL, left,
-	    strlen(left) >= FLAGS_USAGE_COL ? " " : "");
-	while (*p != '\0') {
-		size_t room = col < FLAGS_USAGE_WIDTH - 20 ?
-		    (size_t)(FLAGS_USAGE_WIDTH - col) : 20;
-		size_t n = strlen(p), k;
-
-		if (n > room) {
-			for (k = room; k > 0; k--)
-				if (p[k] == ' ' && p[k + 1] != '-')
-					break;
-			if (k == 0)	/* one long word: let it overflow */
-				for (k = room; p[k] != '\0'; k++)
-					if (p[k] == ' ' && p[k + 1] != '-')
-						break;
-			n = k;
-		}
-		fprintf(f, "%.*s\n", (int)n, p);
-		for (p += n; *p == ' '; p++)
-			;
-		if (*p != '\0')
-			fprintf(f, "%*s", FLAGS_USAGE_INDENT, "");
-		col = FLAGS_USAGE_INDENT;
-	}
+	/* Two blanks at least between the flag and its help: readers split
+	 * the columns there. */
+	fprintf(f, "  %-*s %s%s\n", FLAGS_USAGE_COL, left,
+	    strlen(left) >= FLAGS_USAGE_COL ? " " : "", help);
 }
 
 void

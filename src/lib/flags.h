@@ -39,7 +39,7 @@ struct flags_flag {
 	enum flags_kind	  kind;
 	void		 *ptr;		/* what the kind says; set when given */
 	const char	 *arg;		/* the value's name ("-p N"), or NULL */
-	const char	 *help;		/* one line; usage wraps it */
+	const char	 *help;		/* one line */
 	int64_t		  lo, hi;	/* FLAGS_INT, FLAGS_DURATION (ns) */
 	double		  dlo, dhi;	/* FLAGS_DOUBLE */
 	const char	 *why;		/* a bad value's reason; NULL: generic */
@@ -106,10 +106,9 @@ enum flags_result flags_parse(const struct flags_set *sets, size_t nsets,
 /* Whether the argument a spells the flag name (-name, --name, -name=...). */
 bool	flags_is(const char *a, const char *name);
 /*
- * The usage lines of the rows: "  -name ARG" padded to a column, two
- * blanks at least, then the help, wrapped at 79 columns; a wrapped line
- * never starts with "-", so each line that does (after blanks) names a
- * flag.
+ * The usage of the rows, one line each: "  -name ARG" padded to a
+ * column, two blanks at least, then the help, unwrapped (so each line that
+ * starts with blanks and "-" names a flag, with all that is said of it).
  */
 void	flags_usage(FILE *f, const struct flags_set *sets, size_t nsets);
 /* A whole number: decimal digits only (no sign, no blanks) in [lo, hi],
