@@ -18,7 +18,6 @@
 #include "wshttp.h"
 
 #define CLIENT_NAME		"webntp"
-#define CLIENT_SUBPROTOCOL	"webntp.shogo82148.com"
 #define CLIENT_USER_AGENT	"webntp.shogo82148.com"
 #define CLIENT_BODY_MAX		4096	/* longer answers are errors */
 #define CLIENT_USER_DEFAULT	"nobody"	/* -user when started as root */
@@ -81,7 +80,6 @@ struct client_exchange {
 
 /* A transport (http.c, ws.c): connect once, then many exchanges. */
 struct client_transport {
-	const char	 *scheme;	/* "http" or "ws" (and +s) */
 	void		*(*open)(const char *url,
 			    const struct client_opt *o, struct err *e);
 	int		 (*exchange)(void *h, struct client_exchange *x,
@@ -162,6 +160,9 @@ struct ssl_st *tls_client(const struct client_opt *o, int fd,
 void	tls_error(struct ssl_st *ssl, int rc, const char *what, struct err *e);
 
 /* measure.c: one server, -p samples with random pauses. */
+/* The transport of url's scheme (http, https, ws, wss, any case, with
+ * something after "://"); NULL: none. */
+const struct client_transport *measure_transport(const char *url);
 void	measure_server(const char *url, const struct client_opt *o,
 	    struct client_result *r);
 /* Sleep ns unless client_stop is set; 0 slept in full, -1 stopped. */

@@ -14,13 +14,12 @@
  * filter and any NTP daemon fed by -shm/-sock rely on. Until now start was
  * go-webntp's WroteRequest, when libcurl reports the header written: that
  * is after send() returned, and the woken server often answers before the
- * client gets the CPU back. Against a local lighttpd under load that broke
- * the bound on up to 30 of 40 samples (delay 5 us, offset -59 us; once
- * delay 16 us, offset 4 ms). With the prerequest time it never breaks; the
- * price is a positive bias of half the time libcurl takes to build and
- * send the request (loopback, ASan build, busy machine, 5 runs of 40: mean
- * offset +24 to +115 us), small against a network's delay and asymmetry.
- * A kernel TX timestamp (SO_TIMESTAMPING) would remove it.
+ * client gets the CPU back, so against a local lighttpd under load the
+ * bound broke on most samples. With the prerequest time it never breaks;
+ * the price is a positive bias of half the time libcurl takes to build
+ * and send the request, small against a network's delay and asymmetry (the
+ * figures of both: bench/results/NOTES.md). A kernel TX timestamp
+ * (SO_TIMESTAMPING) would remove it.
  */
 #include "config.h"
 
@@ -288,7 +287,6 @@ http_global_cleanup(void)
 }
 
 const struct client_transport client_http = {
-	.scheme = "http",
 	.open = http_open,
 	.exchange = http_exchange,
 	.close = http_close,

@@ -1,7 +1,8 @@
 /*
  * main.c: the client `webntp` (PROTOCOL.md section 5): options, one round
  * over the servers, and the -shm / -sock loop. Flags are Go-style as in
- * go-webntp: "-p 4", "-p=4", "--p 4"; flags stop at the first URL or "--".
+ * go-webntp (flags.h): "-p 4", "-p=4", "--p 4"; flags stop at the first URL
+ * or "--".
  *
  * Started as root, it does as root only what needs root: attach the SHM
  * segment (units 0 and 1 are root's), fork the -sock relay (sink.c); then,
@@ -21,19 +22,68 @@
 #include <unistd.h>
 
 #include "client.h"
-#include "serveropt.h"
+#include "flags.h"
+#include "shm.h"
+#include "sock.h"
 #include "ts.h"
 
 /* The -shm/-sock period: 59 s plus a random [0, 2 s). */
 #define MAIN_ROUND_MIN	(59 * TS_NS_PER_SEC)
 #define MAIN_ROUND_SPAN	(2 * TS_NS_PER_SEC)
 #define MAIN_SINKS_MAX	2
+#define MAIN_SAMPLES	4	/* -p */
+#define MAIN_TIMEOUT_S	10	/* -timeout */
 
 volatile sig_atomic_t client_stop;
+
+static int	main_check_user(const char *, struct err *);
+static int	main_check_source(const char *, struct err *);
+static const char *main_source = "auto";	/* -source, as given */
+
+/*
+ * The client's flags (PROTOCOL.md section 5), one row each; -help lists
+ * them in this order. Defaults are set in main_parse.
+ */
+static struct client_opt main_opt;
+static const struct flags_flag main_flags[] = {
+	FLAGS_ROW_INT("p", &main_opt.samples, "N", 1, SAMPLE_MAX,
+	    "not a number of samples in 1.." FLAGS_STR(SAMPLE_MAX),
+	    "samples per server, 1.." FLAGS_STR(SAMPLE_MAX) " (default "
+	    FLAGS_STR(MAIN_SAMPLES) ")"),
+	FLAGS_ROW_DURATION("timeout", &main_opt.timeout_ns, "S",
+	    TS_NS_PER_SEC / 1000, 3600 * TS_NS_PER_SEC, NULL,
+	    "seconds allowed for each request (default "
+	    FLAGS_STR(MAIN_TIMEOUT_S) ")"),
+	FLAGS_ROW_STRING("cacert", &main_opt.cacert, "FILE", tls_check_cafile,
+	    "trust the CA certificates in FILE too"),
+	FLAGS_ROW_BOOL("json", &main_opt.json,
+	    "print JSON lines instead of text"),
+	FLAGS_ROW_STRING("source", &main_source, "S", main_check_source,
+	    "auto (default): WebNTP's JSON, else X-HTTPSTIME (HEAD "
+	    "/.well-known/time), else the Date header by bisection; or only "
+	    "json, httpstime or date"),
+	FLAGS_ROW_DURATION("budget", &main_opt.budget_ns, "S", 0,
+	    3600 * TS_NS_PER_SEC, NULL,
+	    "seconds a Date bisection may take (default 16)"),
+	FLAGS_ROW_INT("shm", &main_opt.shm_unit, "UNIT", 0, SHM_UNIT_MAX,
+	    "not a unit in 0.." FLAGS_STR(SHM_UNIT_MAX), "run forever, "
+	    "writing to ntpd's SHM segment UNIT (chrony: refclock SHM UNIT) "
+	    "every 59-61 s"),
+	FLAGS_ROW_STRING("sock", &main_opt.sock_path, "PATH", sock_check_path,
+	    "run forever, sending to chrony's SOCK refclock at PATH (sent by "
+	    "a root parent when root is dropped)"),
+	FLAGS_ROW_STRING("user", &main_opt.user, "NAME", main_check_user,
+	    "started as root, run as NAME once the SHM segment is attached, "
+	    "before any network input (default " CLIENT_USER_DEFAULT ")"),
+	FLAGS_ROW_HELP,
+	FLAGS_ROW_VERSION,
+};
 
 static void
 main_usage(FILE *f)
 {
+	const struct flags_set set = FLAGS_SET(main_flags);
+
 	fprintf(f,
 "usage: webntp [-p samples] [-timeout s] [-cacert file] [-json]\n"
 "              [-source auto|json|httpstime|date] [-budget s]\n"
@@ -43,23 +93,9 @@ main_usage(FILE *f)
 "Query WebNTP servers (http://, https://, ws://, wss://), or any web\n"
 "server, and print the offset of the local clock, with its error bound\n"
 "when not WebNTP's; of several servers, those the majority disagrees\n"
-"with are named falsetickers and left out.\n"
-"  -p N            samples per server, 1..8 (default 4; Date: as many\n"
-"                  as its bisection needs)\n"
-"  -timeout S      seconds allowed for each request (default 10)\n"
-"  -cacert FILE    trust the CA certificates in FILE too\n"
-"  -json           print JSON lines instead of text\n"
-"  -source S       auto (default): WebNTP's JSON, else X-HTTPSTIME (HEAD\n"
-"                  /.well-known/time), else the Date header by bisection;\n"
-"                  or only json, httpstime or date\n"
-"  -budget S       seconds a Date bisection may take (default 16)\n"
-"  -shm UNIT       run forever, writing to ntpd's SHM segment UNIT\n"
-"                  (chrony: refclock SHM UNIT) every 59-61 s\n"
-"  -sock PATH      run forever, sending to chrony's SOCK refclock at PATH\n"
-"                  (sent by a root parent when root is dropped)\n"
-"  -user NAME      started as root, run as NAME once the SHM segment is\n"
-"                  attached, before any network input (default nobody)\n"
-"  -help, -version\n"
+"with are named falsetickers and left out.\n");
+	flags_usage(f, &set, 1);
+	fprintf(f,
 "A server whose time is before this program was built, or more than 100\n"
 "years after, is that server's error.\n"
 "Exit status: 0 when a server answered (and most agreed), 1 when none\n"
@@ -75,161 +111,67 @@ main_bad(const char *msg)
 	exit(2);
 }
 
-static bool
-main_is_url(const char *s)
-{
-	static const char *schemes[] = { "http://", "https://", "ws://",
-	    "wss://" };
-	size_t i, n;
-
-	for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
-		n = strlen(schemes[i]);
-		if (strncasecmp(s, schemes[i], n) == 0 && s[n] != '\0')
-			return true;
-	}
-	return false;
-}
-
-/* Is argv[i] the flag name (any of -name, --name, -name=...)? */
-static bool
-main_flag_is(const char *a, const char *name)
-{
-	size_t n = strlen(name);
-
-	if (a[0] != '-')
-		return false;
-	a += a[1] == '-' ? 2 : 1;
-	return strncmp(a, name, n) == 0 && (a[n] == '\0' || a[n] == '=');
-}
-
-/* Parse the client's flags; returns the index of the first URL. */
+/* -source's value: one of source_name()'s, or -1. */
 static int
-main_parse(int argc, char **argv, struct client_opt *o)
+main_source_of(const char *name)
 {
-	char msg[ERR_MSG_MAX + 64];
-	struct err e = { "" };
-	struct timespec t;
-	int i;
+	int v;
 
-	memset(o, 0, sizeof(*o));
-	o->samples = 4;
-	o->timeout_ns = 10 * TS_NS_PER_SEC;
-	o->shm_unit = -1;
-	o->budget_ns = CLIENT_BUDGET_DEFAULT;
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *name, *eq, *val = NULL;
-		size_t len;
-		long v;
+	for (v = CLIENT_SOURCE_AUTO; v <= CLIENT_SOURCE_DATE; v++)
+		if (strcmp(name, source_name(v)) == 0)
+			return v;
+	return -1;
+}
 
-		if (strcmp(a, "--") == 0)
-			return i + 1;
-		if (a[0] != '-' || a[1] == '\0')
-			return i;
-		name = a + (a[1] == '-' ? 2 : 1);
-		eq = strchr(name, '=');
-		len = eq != NULL ? (size_t)(eq - name) : strlen(name);
-#define IS(s)	(len == strlen(s) && strncmp(name, (s), len) == 0)
-		if (IS("help") || IS("h")) {
-			main_usage(stdout);
-			exit(0);
-		}
-		if (IS("version")) {
-			printf("webntp version %s\n", PACKAGE_VERSION);
-			exit(0);
-		}
-		if (IS("json")) {
-			if (eq != NULL && strcmp(eq + 1, "true") != 0 &&
-			    strcmp(eq + 1, "false") != 0) {
-				snprintf(msg, sizeof(msg), "invalid -json "
-				    "\"%s\": takes true or false", eq + 1);
-				main_bad(msg);
-			}
-			o->json = eq == NULL || strcmp(eq + 1, "true") == 0;
-			continue;
-		}
-		if (!IS("p") && !IS("timeout") && !IS("cacert") && !IS("shm") &&
-		    !IS("sock") && !IS("user") && !IS("source") &&
-		    !IS("budget")) {
-			snprintf(msg, sizeof(msg), "invalid option \"%s\": "
-			    "unknown (see -help)", a);
-			main_bad(msg);
-		}
-		if (eq != NULL)
-			val = eq + 1;
-		else if (i + 1 < argc)
-			val = argv[++i];
-		else {
-			snprintf(msg, sizeof(msg), "invalid option \"%s\": "
-			    "needs a value", a);
-			main_bad(msg);
-		}
-		if (IS("p")) {
-			if (serveropt_number(val, 1, SAMPLE_MAX, &v) == -1) {
-				snprintf(msg, sizeof(msg), "invalid -p \"%s\": "
-				    "not a number of samples in 1..%d", val,
-				    SAMPLE_MAX);
-				main_bad(msg);
-			}
-			o->samples = (int)v;
-		} else if (IS("timeout")) {
-			if (ts_parse(val, strlen(val), &t, &e) == -1 ||
-			    t.tv_sec < 0 || t.tv_sec >= 3600 ||
-			    (t.tv_sec == 0 && t.tv_nsec < 1000000)) {
-				snprintf(msg, sizeof(msg), "invalid -timeout "
-				    "\"%s\": not a number of seconds in "
-				    "[0.001, 3600)", val);
-				main_bad(msg);
-			}
-			o->timeout_ns = ts_to_ns(&t);
-		} else if (IS("cacert")) {
-			if (tls_check_cafile(val, &e) == -1)
-				main_bad(e.msg);
-			o->cacert = val;
-		} else if (IS("shm")) {
-			if (serveropt_number(val, 0, 255, &v) == -1) {
-				snprintf(msg, sizeof(msg), "invalid -shm "
-				    "\"%s\": not a unit in 0..255", val);
-				main_bad(msg);
-			}
-			o->shm_unit = (int)v;
-		} else if (IS("sock")) {
-			if (val[0] == '\0' || strlen(val) >= 108) {
-				snprintf(msg, sizeof(msg), "invalid -sock "
-				    "\"%s\": not a socket path", val);
-				main_bad(msg);
-			}
-			o->sock_path = val;
-		} else if (IS("source")) {
-			for (v = CLIENT_SOURCE_AUTO; v <= CLIENT_SOURCE_DATE &&
-			    strcmp(val, source_name((int)v)) != 0; v++)
-				;
-			if (v > CLIENT_SOURCE_DATE) {
-				snprintf(msg, sizeof(msg), "invalid -source "
-				    "\"%s\": not auto, json, httpstime or "
-				    "date", val);
-				main_bad(msg);
-			}
-			o->source = (enum client_source)v;
-		} else if (IS("budget")) {
-			if (ts_parse(val, strlen(val), &t, &e) == -1 ||
-			    t.tv_sec < 0 || t.tv_sec >= 3600) {
-				snprintf(msg, sizeof(msg), "invalid -budget "
-				    "\"%s\": not a number of seconds in "
-				    "[0, 3600)", val);
-				main_bad(msg);
-			}
-			o->budget_ns = ts_to_ns(&t);
-		} else if (IS("user")) {
-			if (val[0] == '\0') {
-				snprintf(msg, sizeof(msg), "invalid -user "
-				    "\"%s\": not a user name", val);
-				main_bad(msg);
-			}
-			o->user = val;
-		}
-#undef IS
+static int
+main_check_source(const char *name, struct err *e)
+{
+	if (main_source_of(name) == -1) {
+		err_set(e, "not auto, json, httpstime or date");
+		return -1;
 	}
-	return i;
+	return 0;
+}
+
+static int
+main_check_user(const char *name, struct err *e)
+{
+	if (name[0] == '\0') {
+		err_set(e, "not a user name");
+		return -1;
+	}
+	return 0;
+}
+
+/* Parse the client's flags into main_opt; returns the index of the first
+ * URL. -help and -version exit here. */
+static int
+main_parse(int argc, char **argv)
+{
+	const struct flags_set set = FLAGS_SET(main_flags);
+	struct err e = { "" };
+	int first;
+
+	memset(&main_opt, 0, sizeof(main_opt));
+	main_opt.samples = MAIN_SAMPLES;
+	main_opt.timeout_ns = MAIN_TIMEOUT_S * TS_NS_PER_SEC;
+	main_opt.shm_unit = -1;
+	main_opt.budget_ns = CLIENT_BUDGET_DEFAULT;
+	switch (flags_parse(&set, 1, argc, argv, &first, &e)) {
+	case FLAGS_BAD:
+		main_bad(e.msg);
+		break;
+	case FLAGS_ASK_HELP:
+		main_usage(stdout);
+		exit(0);
+	case FLAGS_ASK_VERSION:
+		printf("webntp version %s\n", PACKAGE_VERSION);
+		exit(0);
+	case FLAGS_RUN:
+		break;
+	}
+	main_opt.source = (enum client_source)main_source_of(main_source);
+	return first;
 }
 
 /*
@@ -358,16 +300,17 @@ main(int argc, char **argv)
 	int first, i, n = 0, rc;
 
 	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-		if (main_flag_is(argv[i], "serve"))
+		if (flags_is(argv[i], "serve"))
 			return serve_main(argc, argv);
 
-	first = main_parse(argc, argv, &o);
+	first = main_parse(argc, argv);
+	o = main_opt;
 	if (first >= argc)
 		main_bad("no server URL given (see -help)");
 	if (argc - first > SELECT_MAX)
 		main_bad("invalid URLs: more than 64 servers");
 	for (i = first; i < argc; i++) {
-		if (!main_is_url(argv[i])) {
+		if (measure_transport(argv[i]) == NULL) {
 			snprintf(msg, sizeof(msg), "invalid URL \"%s\": not "
 			    "http://, https://, ws:// or wss://", argv[i]);
 			main_bad(msg);
@@ -400,8 +343,8 @@ main(int argc, char **argv)
 	/* Read again by every connection, now as the user. */
 	if (o.drop && o.cacert != NULL &&
 	    tls_check_cafile(o.cacert, &e) == -1) {
-		fprintf(stderr, "%s: %s (as user %s)\n", CLIENT_NAME, e.msg,
-		    o.user);
+		fprintf(stderr, "%s: invalid -cacert \"%s\": %s (as user %s)\n",
+		    CLIENT_NAME, o.cacert, e.msg, o.user);
 		return 2;
 	}
 	if (http_global_init(&e) == -1) {

@@ -80,7 +80,7 @@ measure_pause(int64_t ns)
 	return 0;
 }
 
-static const struct client_transport *
+const struct client_transport *
 measure_transport(const char *url)
 {
 	static const struct {
@@ -94,9 +94,12 @@ measure_transport(const char *url)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (strncasecmp(url, map[i].prefix, strlen(map[i].prefix)) == 0)
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		size_t n = strlen(map[i].prefix);
+
+		if (strncasecmp(url, map[i].prefix, n) == 0 && url[n] != '\0')
 			return map[i].t;
+	}
 	return NULL;
 }
 

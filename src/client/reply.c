@@ -20,7 +20,7 @@
 static int
 reply_time(json_t *v, const char *name, struct timespec *out, struct err *e)
 {
-	double d, sec;
+	double d;
 
 	if (!json_is_number(v)) {
 		err_set(e, "the answer's \"%s\" is not a number", name);
@@ -31,13 +31,7 @@ reply_time(json_t *v, const char *name, struct timespec *out, struct err *e)
 		err_set(e, "the answer's \"%s\" is out of range", name);
 		return -1;
 	}
-	sec = floor(d);
-	out->tv_sec = (time_t)sec;
-	out->tv_nsec = lround((d - sec) * 1e9);
-	if (out->tv_nsec >= TS_NS_PER_SEC) {
-		out->tv_sec++;
-		out->tv_nsec -= TS_NS_PER_SEC;
-	}
+	ts_from_double(d, out);
 	return 0;
 }
 
@@ -106,18 +100,6 @@ out:
 	return rc;
 }
 
-/* Seconds as 2026-12-01T00:00:00Z (UTC: no zone, no locale). */
-static void
-reply_date(int64_t sec, char *buf, size_t cap)
-{
-	time_t t = (time_t)sec;
-	struct tm tm;
-
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(buf, cap, "%lld", (long long)sec);
-}
-
 int
 reply_check_time(const struct timespec *st, struct err *e)
 {
@@ -132,8 +114,8 @@ reply_check_time(const struct timespec *st, struct err *e)
 	if (st->tv_sec >= lo && (st->tv_sec < hi ||
 	    (st->tv_sec == hi && st->tv_nsec == 0)))
 		return 0;
-	reply_date(st->tv_sec, when, sizeof(when));
-	reply_date(lo, built, sizeof(built));
+	ts_utc(st->tv_sec, "%Y-%m-%dT%H:%M:%SZ", when, sizeof(when));
+	ts_utc(lo, "%Y-%m-%dT%H:%M:%SZ", built, sizeof(built));
 	if (st->tv_sec < lo)
 		err_set(e, "the server's time %s is before this program was "
 		    "built (%s): its clock is wrong", when, built);

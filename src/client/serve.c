@@ -95,8 +95,9 @@ serve_usage(FILE *f)
 "restarted (after 0.1 s, doubled up to 1.6 s while it keeps dying at once;\n"
 "after %d quick failures in a row everything stops with status 1);\n"
 "Ctrl-C stops them.\n"
-"Server flags (passed to webntp.fcgi and webntp-ws):\n"
-"  -allow-cross-origin, -leap-second-path PATH, -leap-second-url URL\n"
+"Server flags (passed to webntp.fcgi and webntp-ws):\n", SERVE_FAILS_MAX);
+	serveropt_usage_server(f);
+	fprintf(f,
 "Environment (to run from a build tree):\n"
 "  LIGHTTPD              lighttpd binary (default: found in PATH, /usr/sbin)\n"
 "  WEBNTP_LIGHTTPD_CONF  config (default %s/lighttpd/lighttpd.conf)\n"
@@ -104,8 +105,7 @@ serve_usage(FILE *f)
 "  WEBNTP_WS_BIN         sidecar (default %s/webntp-ws)\n"
 "  WEBNTP_WWW            served at /clock/ and /webntp.js (default %s/www)\n"
 "  XDG_RUNTIME_DIR       where the run directory is made (default /tmp)\n",
-	    SERVE_FAILS_MAX, WEBNTP_DATADIR, WEBNTP_LIBEXECDIR, WEBNTP_SBINDIR,
-	    WEBNTP_DATADIR);
+	    WEBNTP_DATADIR, WEBNTP_LIBEXECDIR, WEBNTP_SBINDIR, WEBNTP_DATADIR);
 }
 
 static void
@@ -545,9 +545,9 @@ int
 serve_main(int argc, char **argv)
 {
 	const char *addr = NULL;
-	const struct serveropt_flag own[] = {
-		{ "serve", "[HOST]:PORT", "serve on this address", &addr,
-		    NULL },
+	const struct flags_flag own[] = {
+		FLAGS_ROW_STRING("serve", &addr, "[HOST]:PORT", NULL,
+		    "serve on this address"),
 	};
 	struct serve s;
 	struct serveropt o;

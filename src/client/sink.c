@@ -49,7 +49,7 @@ sink_true_now(const struct client_result *r, struct timespec *local,
 /* WebNTP's JSON lines as go-webntp's; other sources name themselves and
  * their bound; a falseticker gets a line of its own after its own. */
 static void
-print_server(void *ctx, const struct client_result *r)
+sink_print_server(void *ctx, const struct client_result *r)
 {
 	if (r->ok && r->source == CLIENT_SOURCE_JSON)
 		printf("server %s, offset %.6f, delay %.6f\n", r->url,
@@ -68,7 +68,7 @@ print_server(void *ctx, const struct client_result *r)
 }
 
 static int
-print_best(void *ctx, const struct client_result *r, struct err *e)
+sink_print_best(void *ctx, const struct client_result *r, struct err *e)
 {
 	struct timespec local, truth;
 	char buf[GOTIME_TEXT_MAX];
@@ -87,15 +87,15 @@ print_best(void *ctx, const struct client_result *r, struct err *e)
 
 const struct sink sink_print = {
 	.name = "print",
-	.server = print_server,
-	.best = print_best,
+	.server = sink_print_server,
+	.best = sink_print_best,
 };
 
 /* ---- json: one object per line ---- */
 
 /* Exact decimal seconds from nanoseconds. */
 static void
-json_sec(char *buf, size_t cap, int64_t ns)
+sink_json_sec(char *buf, size_t cap, int64_t ns)
 {
 	uint64_t m = ns < 0 ? -(uint64_t)ns : (uint64_t)ns;
 
@@ -104,7 +104,7 @@ json_sec(char *buf, size_t cap, int64_t ns)
 }
 
 static void
-json_str(const char *s)
+sink_json_str(const char *s)
 {
 	json_t *j = json_string(s);
 	char *t = j != NULL ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
@@ -115,19 +115,19 @@ json_str(const char *s)
 }
 
 static void
-json_fields(const struct client_result *r)
+sink_json_fields(const struct client_result *r)
 {
 	char off[40], del[40];
 
 	printf("\"url\":");
-	json_str(r->url);
+	sink_json_str(r->url);
 	if (!r->ok) {
 		printf(",\"error\":");
-		json_str(r->error);
+		sink_json_str(r->error);
 		return;
 	}
-	json_sec(off, sizeof(off), r->s.offset);
-	json_sec(del, sizeof(del), r->s.delay);
+	sink_json_sec(off, sizeof(off), r->s.offset);
+	sink_json_sec(del, sizeof(del), r->s.delay);
 	printf(",\"offset\":%s,\"delay\":%s,\"samples\":%d,\"leap\":%d,"
 	    "\"next\":%" PRId64 ",\"step\":%d", off, del, r->used, r->li.leap,
 	    r->li.next, r->li.step);
@@ -137,16 +137,16 @@ json_fields(const struct client_result *r)
 }
 
 static void
-json_server(void *ctx, const struct client_result *r)
+sink_json_server(void *ctx, const struct client_result *r)
 {
 	printf("{\"type\":\"server\",");
-	json_fields(r);
+	sink_json_fields(r);
 	printf("}\n");
 	fflush(stdout);
 }
 
 static int
-json_best(void *ctx, const struct client_result *r, struct err *e)
+sink_json_best(void *ctx, const struct client_result *r, struct err *e)
 {
 	struct timespec local, truth;
 	char t[TS_TEXT_MAX];
@@ -159,7 +159,7 @@ json_best(void *ctx, const struct client_result *r, struct err *e)
 		sink_true_now(r, &local, &truth);
 		ts_format(&truth, t);
 		printf("{\"type\":\"result\",\"time\":%s,", t);
-		json_fields(r);
+		sink_json_fields(r);
 		printf(",\"agree\":%d}\n", r->agree);
 	}
 	fflush(stdout);
@@ -168,21 +168,21 @@ json_best(void *ctx, const struct client_result *r, struct err *e)
 
 const struct sink sink_json = {
 	.name = "json",
-	.server = json_server,
-	.best = json_best,
+	.server = sink_json_server,
+	.best = sink_json_best,
 };
 
 /* ---- shm: ntpd's shared memory segment ---- */
 
 static int
-shm_sink_open(const struct client_opt *o, void **ctx, struct err *e)
+sink_shm_open(const struct client_opt *o, void **ctx, struct err *e)
 {
 	*ctx = shm_attach(o->shm_unit, e);
 	return *ctx == NULL ? -1 : 0;
 }
 
 static int
-shm_sink_best(void *ctx, const struct client_result *r, struct err *e)
+sink_shm_best(void *ctx, const struct client_result *r, struct err *e)
 {
 	struct shm_sample s;
 
@@ -197,16 +197,16 @@ shm_sink_best(void *ctx, const struct client_result *r, struct err *e)
 }
 
 static void
-shm_sink_close(void *ctx)
+sink_shm_close(void *ctx)
 {
 	shm_detach(ctx);
 }
 
 const struct sink sink_shm = {
 	.name = "shm",
-	.open = shm_sink_open,
-	.best = shm_sink_best,
-	.close = shm_sink_close,
+	.open = sink_shm_open,
+	.best = sink_shm_best,
+	.close = sink_shm_close,
 };
 
 /* ---- sock: chrony's SOCK refclock ---- */
@@ -226,7 +226,7 @@ struct sock_ctx {
 };
 
 static void
-sock_relay(int fd, pid_t child, const char *path)
+sink_sock_relay(int fd, pid_t child, const char *path)
 {
 	struct sock_sample s;
 	struct pollfd p;
@@ -271,7 +271,7 @@ sock_relay(int fd, pid_t child, const char *path)
 }
 
 static int
-sock_sink_open(const struct client_opt *o, void **ctx, struct err *e)
+sink_sock_open(const struct client_opt *o, void **ctx, struct err *e)
 {
 	struct sock_ctx *c;
 	int sv[2];
@@ -299,7 +299,7 @@ sock_sink_open(const struct client_opt *o, void **ctx, struct err *e)
 	}
 	if (pid > 0) {
 		close(sv[1]);
-		sock_relay(sv[0], pid, o->sock_path);
+		sink_sock_relay(sv[0], pid, o->sock_path);
 	}
 	close(sv[0]);
 	c->relay = sv[1];
@@ -316,7 +316,7 @@ sock_sink_open(const struct client_opt *o, void **ctx, struct err *e)
 }
 
 static int
-sock_sink_best(void *ctx, const struct client_result *r, struct err *e)
+sink_sock_best(void *ctx, const struct client_result *r, struct err *e)
 {
 	struct sock_ctx *c = ctx;
 	struct timespec local, truth;
@@ -337,7 +337,7 @@ sock_sink_best(void *ctx, const struct client_result *r, struct err *e)
 }
 
 static void
-sock_sink_close(void *ctx)
+sink_sock_close(void *ctx)
 {
 	struct sock_ctx *c = ctx;
 
@@ -350,7 +350,7 @@ sock_sink_close(void *ctx)
 
 const struct sink sink_sock = {
 	.name = "sock",
-	.open = sock_sink_open,
-	.best = sock_sink_best,
-	.close = sock_sink_close,
+	.open = sink_sock_open,
+	.best = sink_sock_best,
+	.close = sink_sock_close,
 };

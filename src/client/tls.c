@@ -34,8 +34,7 @@ tls_check_cafile(const char *path, struct err *e)
 	X509_STORE_free(st);
 	ERR_clear_error();
 	if (ok != 1) {
-		err_set(e, "invalid -cacert \"%s\": not a readable PEM "
-		    "certificate file", path);
+		err_set(e, "not a readable PEM certificate file");
 		return -1;
 	}
 	return 0;

@@ -10,10 +10,10 @@
  *
  * NOTES: the accept value is computed with the key, before the request
  * goes out, not when the 101 comes: OpenSSL 3's first SHA-1 in a process
- * loads its provider (2.5 to 3.7 ms here), and whatever the client does
- * between the 101 and its first timed request leaves the server idle that
- * much longer, and an idle server wakes slower for the request than for
- * the answer: a bias of the first sample's offset.
+ * loads its provider (milliseconds: bench/results/NOTES.md), and whatever
+ * the client does between the 101 and its first timed request leaves the
+ * server idle that much longer, and an idle server wakes slower for the
+ * request than for the answer: a bias of the first sample's offset.
  */
 #include "config.h"
 
@@ -48,27 +48,10 @@ upgrade_request(const struct wsurl *u, const char *key, char *out,
 	    "Connection: Upgrade\r\n"
 	    "Sec-WebSocket-Key: %s\r\n"
 	    "Sec-WebSocket-Version: 13\r\n"
-	    "Sec-WebSocket-Protocol: " CLIENT_SUBPROTOCOL "\r\n"
+	    "Sec-WebSocket-Protocol: " WSHTTP_PROTOCOL "\r\n"
 	    "User-Agent: " CLIENT_USER_AGENT "\r\n"
 	    "\r\n", u->target, u->hostport, key);
 	return n > 0 && (size_t)n < cap ? (size_t)n : 0;
-}
-
-/* A control character other than HT (a bare LF, NUL, DEL...). */
-static bool
-upgrade_has_ctl(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (((unsigned char)s[i] < 0x20 && s[i] != '\t') ||
-		    s[i] == 0x7f)
-			return true;
-	return false;
-}
-
-static bool
-upgrade_is(const char *s, size_t n, const char *lit)
-{
-	return strlen(lit) == n && strncasecmp(s, lit, n) == 0;
 }
 
 int
@@ -109,7 +92,7 @@ upgrade_response(const char *buf, size_t len, const char *accept,
 	    buf[8] != ' ' || buf[9] < '1' || buf[9] > '5' ||
 	    buf[10] < '0' || buf[10] > '9' || buf[11] < '0' || buf[11] > '9' ||
 	    (eol - buf > 12 && buf[12] != ' ') ||
-	    upgrade_has_ctl(buf, (size_t)(eol - buf))) {
+	    wshttp_has_ctl(buf, (size_t)(eol - buf))) {
 		*used = 0;
 		err_set(e, "bad HTTP status line");
 		return -1;
@@ -127,7 +110,7 @@ upgrade_response(const char *buf, size_t len, const char *accept,
 	}
 
 	for (p = eol + 2; p < end; p = eol + 2) {
-		const char *colon, *v, *ve;
+		const char *v;
 		size_t n, vn;
 
 		eol = memchr(p, '\r', (size_t)(end - p));
@@ -139,36 +122,23 @@ upgrade_response(const char *buf, size_t len, const char *accept,
 			err_set(e, "bad response header: a folded line");
 			goto bad;
 		}
-		colon = memchr(p, ':', (size_t)(eol - p));
-		if (colon == NULL || colon == p) {
+		switch (wshttp_field(p, eol, &n, &v, &vn)) {
+		case WSHTTP_FIELD_OK:
+			break;
+		case WSHTTP_FIELD_NO_NAME:
 			err_set(e, "bad response header: a line without a "
 			    "name");
 			goto bad;
-		}
-		for (const char *q = p; q < colon; q++)
-			if (!wshttp_tchar((unsigned char)*q)) {
-				err_set(e, "bad response header: a bad name");
-				goto bad;
-			}
-		if (upgrade_has_ctl(colon + 1, (size_t)(eol - colon - 1))) {
+		case WSHTTP_FIELD_BAD_NAME:
+			err_set(e, "bad response header: a bad name");
+			goto bad;
+		case WSHTTP_FIELD_CTL:
 			err_set(e, "bad response header: a control character");
 			goto bad;
 		}
-		n = (size_t)(colon - p);
-		v = colon + 1;
-		ve = eol;
-		while (v < ve && (*v == ' ' || *v == '\t'))
-			v++;
-		while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t'))
-			ve--;
-		vn = (size_t)(ve - v);
-		if (upgrade_is(p, n, "Upgrade")) {
-			upgrade = upgrade || wshttp_list_has(v, vn,
-			    "websocket", true);
-		} else if (upgrade_is(p, n, "Connection")) {
-			connection = connection || wshttp_list_has(v, vn,
-			    "upgrade", true);
-		} else if (upgrade_is(p, n, "Sec-WebSocket-Accept")) {
+		if (wshttp_upgrade_field(p, n, v, vn, &upgrade, &connection)) {
+			continue;
+		} else if (wshttp_is(p, n, "Sec-WebSocket-Accept")) {
 			if (acc != NULL) {
 				err_set(e, "more than one "
 				    "Sec-WebSocket-Accept");
@@ -176,17 +146,17 @@ upgrade_response(const char *buf, size_t len, const char *accept,
 			}
 			acc = v;
 			accn = vn;
-		} else if (upgrade_is(p, n, "Sec-WebSocket-Protocol")) {
-			if (proto || vn != strlen(CLIENT_SUBPROTOCOL) ||
-			    memcmp(v, CLIENT_SUBPROTOCOL, vn) != 0) {
+		} else if (wshttp_is(p, n, "Sec-WebSocket-Protocol")) {
+			if (proto || vn != strlen(WSHTTP_PROTOCOL) ||
+			    memcmp(v, WSHTTP_PROTOCOL, vn) != 0) {
 				err_set(e, "the server chose the subprotocol "
-				    "\"%.*s\", not " CLIENT_SUBPROTOCOL,
+				    "\"%.*s\", not " WSHTTP_PROTOCOL,
 				    vn > UPGRADE_SHOW ? UPGRADE_SHOW : (int)vn,
 				    v);
 				goto bad;
 			}
 			proto = true;
-		} else if (upgrade_is(p, n, "Sec-WebSocket-Extensions")) {
+		} else if (wshttp_is(p, n, "Sec-WebSocket-Extensions")) {
 			if (vn > 0) {
 				err_set(e, "the server chose the extension "
 				    "\"%.*s\", which was not offered",

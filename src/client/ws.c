@@ -53,12 +53,10 @@
 
 #include "client.h"
 #include "ts.h"
+#include "wshttp.h"
 
-#define WS_RX_MAX	1024	/* the sidecar's and go-webntp's limit */
 #define WS_IN_MAX	UPGRADE_MAX	/* one read; the 101's header fits */
 #define WS_OUT_MAX	(UPGRADE_REQUEST_MAX + 256)
-#define WS_CTL_MAX	125	/* RFC 6455 5.5 */
-#define WS_FRAME_HDR_MAX 14	/* 2 + 8 bytes of length + 4 of mask */
 #define WS_CLOSE_WAIT	(TS_NS_PER_SEC / 2)
 #define WS_READS	8	/* reads remembered to date a frame */
 #define WS_MASKS	64	/* mask bytes drawn ahead of the timed send */
@@ -112,9 +110,9 @@ struct ws {
 	uint64_t		 flen, fleft, fpos;
 	bool			 in_msg;	/* a data message under way */
 	size_t			 rxlen;
-	char			 rx[WS_RX_MAX];
+	char			 rx[WSHTTP_MSG_MAX];
 	size_t			 ctllen;
-	unsigned char		 ctl[WS_CTL_MAX];
+	unsigned char		 ctl[WSHTTP_CTL_MAX];
 
 	/* Output: the upgrade request, then frames, masked by wslay. */
 	unsigned char		 out[WS_OUT_MAX];
@@ -193,7 +191,7 @@ ws_queue(struct ws *w, uint8_t opcode, const void *data, size_t len)
 		w->outlen -= w->outoff;
 		w->outoff = 0;
 	}
-	if (len + WS_FRAME_HDR_MAX > sizeof(w->out) - w->outlen)
+	if (len + WSHTTP_FRAME_HDR_MAX > sizeof(w->out) - w->outlen)
 		return false;
 	memset(&io, 0, sizeof(io));
 	io.fin = 1;
@@ -502,9 +500,9 @@ ws_frame(struct ws *w, const struct wslay_frame_iocb *io)
 			return ws_fail(w, 1002);
 		}
 		if (!wslay_is_ctrl_frame(io->opcode) && !w->closing &&
-		    w->flen > WS_RX_MAX - w->rxlen) {
+		    w->flen > WSHTTP_MSG_MAX - w->rxlen) {
 			err_set(&w->e, "the answer is longer than %d bytes",
-			    WS_RX_MAX);
+			    WSHTTP_MSG_MAX);
 			return ws_fail(w, 1009);
 		}
 	}
@@ -968,7 +966,6 @@ ws_exchange(void *arg, struct client_exchange *x, struct err *e)
 }
 
 const struct client_transport client_ws = {
-	.scheme = "ws",
 	.open = ws_open,
 	.exchange = ws_exchange,
 	.close = ws_close,

@@ -24,8 +24,7 @@
 #include <openssl/evp.h>
 
 #include "leap.h"
-
-#define LEAP_DIGITS_MAX	(LEAP_FILE_MAX)
+#include "ts.h"
 
 struct leap_parser {
 	EVP_MD_CTX	*md;
@@ -215,18 +214,6 @@ leap_parse_line(struct leap_parser *lp, const char *p, const char *end,
 	}
 }
 
-/* "2026-12-01" for Unix seconds t. */
-static void
-leap_date(int64_t t, char *buf, size_t cap)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(buf, cap, "%Y-%m-%d", &tm) == 0)
-		snprintf(buf, cap, "%" PRId64, t);
-}
-
 int
 leap_parse(const char *text, size_t len, const struct timespec *now,
     struct leap_table *t, struct err *e)
@@ -282,8 +269,8 @@ leap_parse(const char *text, size_t len, const struct timespec *now,
 	if (t->updated - LEAP_AHEAD_MAX > (int64_t)now->tv_sec) {
 		char upd[32], clk[32];
 
-		leap_date(t->updated, upd, sizeof(upd));
-		leap_date((int64_t)now->tv_sec, clk, sizeof(clk));
+		ts_utc(t->updated, "%Y-%m-%d", upd, sizeof(upd));
+		ts_utc((int64_t)now->tv_sec, "%Y-%m-%d", clk, sizeof(clk));
 		err_set(e, "#$ %s is more than a year ahead of the clock (%s)",
 		    upd, clk);
 		goto out;

@@ -30,7 +30,6 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -534,24 +533,6 @@ leapfetch_next_delay(unsigned *pause_s, enum leapfetch_result r,
 	return *pause_s;
 }
 
-static void
-leapfetch_log(struct leapfetch *f, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-leapfetch_log(struct leapfetch *f, const char *fmt, ...)
-{
-	char msg[ERR_MSG_MAX + 256];
-	va_list ap;
-
-	if (f->cfg.log == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	f->cfg.log(f->cfg.log_ctx, msg);
-}
-
 /*
  * Sleep delay_s seconds of CLOCK_MONOTONIC, or until leapfetch_stop. The
  * clock decides, not pthread_cond_timedwait's answer: it may return early,
@@ -606,23 +587,27 @@ leapfetch_main(void *arg)
 		r = leapfetch_run(&f->cfg, &f->stop, &swept, &e);
 		delay = leapfetch_next_delay(&pause, r, retry, interval);
 		if (swept > 0)
-			leapfetch_log(f, "leap table: removed %d stale "
-			    "temporary file%s beside %s", swept,
-			    swept == 1 ? "" : "s", f->cfg.path);
+			leapsrc_logf(f->cfg.log, f->cfg.log_ctx,
+			    "leap table: removed %d stale temporary file%s "
+			    "beside %s", swept, swept == 1 ? "" : "s",
+			    f->cfg.path);
 		switch (r) {
 		case LEAPFETCH_FAILED:
 			if (!atomic_load(&f->stop))
-				leapfetch_log(f, "leap table: download failed: "
-				    "%s (next try in %u s)", e.msg, delay);
+				leapsrc_logf(f->cfg.log, f->cfg.log_ctx,
+				    "leap table: download failed: %s (next "
+				    "try in %u s)", e.msg, delay);
 			break;
 		case LEAPFETCH_NOT_NEWER:
-			leapfetch_log(f, "leap table: %s is not newer than the "
-			    "table in use (kept it; next try in %u s)",
-			    f->cfg.url, delay);
+			leapsrc_logf(f->cfg.log, f->cfg.log_ctx,
+			    "leap table: %s is not newer than the table in "
+			    "use (kept it; next try in %u s)", f->cfg.url,
+			    delay);
 			break;
 		case LEAPFETCH_UPDATED:
-			leapfetch_log(f, "leap table: downloaded %s into %s",
-			    f->cfg.url, f->cfg.path);
+			leapsrc_logf(f->cfg.log, f->cfg.log_ctx,
+			    "leap table: downloaded %s into %s", f->cfg.url,
+			    f->cfg.path);
 			break;
 		case LEAPFETCH_NOT_NEEDED:
 		case LEAPFETCH_BUSY:

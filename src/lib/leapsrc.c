@@ -47,22 +47,18 @@ struct leapsrc {
 	struct leapfetch	*fetch;
 };
 
-static void
-leapsrc_log(struct leapsrc *src, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-leapsrc_log(struct leapsrc *src, const char *fmt, ...)
+void
+leapsrc_logf(leapsrc_log_fn *log, void *ctx, const char *fmt, ...)
 {
-	char msg[ERR_MSG_MAX + 128];
+	char msg[ERR_MSG_MAX + 256];
 	va_list ap;
 
-	if (src->cfg.log == NULL)
+	if (log == NULL)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	src->cfg.log(src->cfg.log_ctx, msg);
+	log(ctx, msg);
 }
 
 static void
@@ -169,16 +165,18 @@ leapsrc_open(struct leapsrc **out, const struct leapsrc_config *cfg,
 	 * starts (nothing to download yet): no line for that.
 	 */
 	if (cache_bad && src->have)
-		leapsrc_log(src, "leap table: %s (answering from %s)", ce.msg,
-		    cfg->tzdata);
+		leapsrc_logf(src->cfg.log, src->cfg.log_ctx,
+		    "leap table: %s (answering from %s)", ce.msg, cfg->tzdata);
 	else if ((cache_bad || cache_gone) && tz_bad)
-		leapsrc_log(src, "leap table: %s; %s (no table: answers say "
-		    "leap 0)", ce.msg, te.msg);
+		leapsrc_logf(src->cfg.log, src->cfg.log_ctx,
+		    "leap table: %s; %s (no table: answers say leap 0)",
+		    ce.msg, te.msg);
 	else if ((cache_bad || cache_gone) && !src->have)
-		leapsrc_log(src, "leap table: %s (no table: answers say "
-		    "leap 0)", ce.msg);
+		leapsrc_logf(src->cfg.log, src->cfg.log_ctx,
+		    "leap table: %s (no table: answers say leap 0)", ce.msg);
 	else if (tz_bad)
-		leapsrc_log(src, "leap table: %s", te.msg);
+		leapsrc_logf(src->cfg.log, src->cfg.log_ctx, "leap table: %s",
+		    te.msg);
 	*out = src;
 	return 0;
 }
@@ -206,10 +204,11 @@ leapsrc_reload(struct leapsrc *src)
 		src->table = *t;
 		src->have = true;
 		pthread_mutex_unlock(&src->mu);
-		leapsrc_log(src, "leap table: reloaded %s", src->cfg.path);
+		leapsrc_logf(src->cfg.log, src->cfg.log_ctx,
+		    "leap table: reloaded %s", src->cfg.path);
 	} else {
-		leapsrc_log(src, "leap table: %s (kept the table in use)",
-		    le.msg);
+		leapsrc_logf(src->cfg.log, src->cfg.log_ctx,
+		    "leap table: %s (kept the table in use)", le.msg);
 	}
 	free(t);
 out:
@@ -231,21 +230,6 @@ leapsrc_lookup(struct leapsrc *src, const struct timespec *now,
 	pthread_mutex_lock(&src->mu);
 	leap_lookup(src->have ? &src->table : NULL, now, out);
 	pthread_mutex_unlock(&src->mu);
-}
-
-bool
-leapsrc_table(struct leapsrc *src, struct leap_table *out)
-{
-	bool have;
-
-	pthread_mutex_lock(&src->mu);
-	have = src->have;
-	if (have)
-		*out = src->table;
-	else
-		memset(out, 0, sizeof(*out));
-	pthread_mutex_unlock(&src->mu);
-	return have;
 }
 
 int

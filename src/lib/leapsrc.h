@@ -21,6 +21,10 @@
 /* Reports what happened in the background (reloads, downloads, failures).
  * Called from the lookup's thread or from the fetch thread. */
 typedef void leapsrc_log_fn(void *ctx, const char *msg);
+/* Format a message and hand it to log (NULL: nothing); for leapsrc.c and
+ * leapfetch.c alike. */
+void	leapsrc_logf(leapsrc_log_fn *log, void *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 struct leapsrc_config {
 	const char	*path;		/* the cache (-leap-second-path) */
@@ -45,8 +49,6 @@ int	leapsrc_open(struct leapsrc **out, const struct leapsrc_config *cfg,
  * call from several threads at once. */
 void	leapsrc_lookup(struct leapsrc *src, const struct timespec *now,
 	    struct leap_info *out);
-/* A copy of the table in use; false (and *out empty) when there is none. */
-bool	leapsrc_table(struct leapsrc *src, struct leap_table *out);
 /* Start the background download thread (not in CGI mode: the process is
  * gone before a download could finish); nothing with an empty URL. */
 int	leapsrc_start_fetch(struct leapsrc *src, struct err *e);

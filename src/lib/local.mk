@@ -9,6 +9,7 @@ src_lib_libwebntp_a_SOURCES = \
 	src/lib/leap.c src/lib/leap.h \
 	src/lib/leapsrc.c src/lib/leapsrc.h \
 	src/lib/leapfetch.c src/lib/leapfetch.h \
+	src/lib/flags.c src/lib/flags.h \
 	src/lib/serveropt.c src/lib/serveropt.h
 src_lib_libwebntp_a_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS) \
 	$(JANSSON_CFLAGS) $(CURL_CFLAGS) $(CRYPTO_CFLAGS)
@@ -23,8 +24,7 @@ src_lib_libwebntp_a_SOURCES += \
 	src/lib/shm.c src/lib/shm.h \
 	src/lib/sock.c src/lib/sock.h
 # The opening handshake's accept value and header lists: the client's
-# src/client/upgrade.c (the sidecar's src/sidecar/wshs.c has its own copy
-# until it moves here too).
+# src/client/upgrade.c and the sidecar's src/sidecar/wshs.c.
 src_lib_libwebntp_a_SOURCES += src/lib/wshttp.c src/lib/wshttp.h
 # The servers' -listen socket.
 src_lib_libwebntp_a_SOURCES += src/lib/listensock.c src/lib/listensock.h

@@ -1,6 +1,6 @@
 /*
- * serveropt.c: the server-side flags (PROTOCOL.md section 0), parsed and
- * validated once at start.
+ * serveropt.c: the server-side flags (PROTOCOL.md section 0): their rows,
+ * parsed and validated once at start by flags.c.
  */
 #include "config.h"
 
@@ -8,19 +8,8 @@
 
 #include "serveropt.h"
 
-static const struct serveropt_flag serveropt_common[] = {
-	{ "allow-cross-origin", NULL,
-	    "allow cross-origin requests (CORS, WebSocket Origin)", NULL, NULL },
-	{ "leap-second-path", "PATH",
-	    "leap-seconds.list cache (default " WEBNTP_LEAP_CACHE ")", NULL, NULL },
-	{ "leap-second-url", "URL",
-	    "where to download leap-seconds.list (default " SERVEROPT_LEAP_URL
-	    "; \"\" never downloads)", NULL, NULL },
-	{ "help", NULL, "print this help and exit", NULL, NULL },
-	{ "version", NULL, "print the version and exit", NULL, NULL },
-};
-#define SERVEROPT_NCOMMON \
-	(sizeof(serveropt_common) / sizeof(serveropt_common[0]))
+#define SERVEROPT_NSERVER	3	/* the rows before -help and -version */
+#define SERVEROPT_NROWS		5
 
 /* "" is allowed: it never downloads (go-webntp does the same). */
 static int
@@ -29,153 +18,83 @@ serveropt_check_url(const char *url, struct err *e)
 	if (url[0] == '\0' || strncmp(url, "http://", 7) == 0 ||
 	    strncmp(url, "https://", 8) == 0 || strncmp(url, "file://", 7) == 0)
 		return 0;
-	err_set(e, "invalid -leap-second-url \"%s\": not an http, https or "
-	    "file URL (or \"\" for none)", url);
+	err_set(e, "not an http, https or file URL (or \"\" for none)");
 	return -1;
 }
 
-static int
-serveropt_check_path(const char *path, struct err *e)
+/* The rows of the server flags, into o. */
+static void
+serveropt_rows(struct serveropt *o, struct flags_flag rows[SERVEROPT_NROWS])
 {
-	struct err pe = { .msg = "" };
+	const struct flags_flag r[SERVEROPT_NROWS] = {
+		FLAGS_ROW_BOOL("allow-cross-origin", &o->allow_cross_origin,
+		    "allow cross-origin requests (CORS, WebSocket Origin)"),
+		FLAGS_ROW_STRING("leap-second-path", &o->leap_path, "PATH",
+		    leapsrc_check_path, "leap-seconds.list cache (default "
+		    WEBNTP_LEAP_CACHE ")"),
+		FLAGS_ROW_STRING("leap-second-url", &o->leap_url, "URL",
+		    serveropt_check_url, "where to download leap-seconds.list "
+		    "(default " SERVEROPT_LEAP_URL "; \"\" never downloads)"),
+		FLAGS_ROW_HELP,
+		FLAGS_ROW_VERSION,
+	};
 
-	if (leapsrc_check_path(path, &pe) == 0)
-		return 0;
-	err_set(e, "invalid -leap-second-path \"%s\": %s", path, pe.msg);
-	return -1;
+	memcpy(rows, r, sizeof(r));
+	rows[1].given = &o->leap_path_given;
 }
 
 enum serveropt_result
 serveropt_parse(struct serveropt *o, int argc, char **argv,
-    const struct serveropt_flag *flags, size_t nflags, int *optind,
+    const struct flags_flag *flags, size_t nflags, int *optind,
     struct err *e)
 {
-	int i;
+	struct flags_flag rows[SERVEROPT_NROWS];
+	const struct flags_set sets[] = {
+		{ flags, nflags }, { rows, SERVEROPT_NROWS },
+	};
 
 	memset(o, 0, sizeof(*o));
 	o->leap_path = WEBNTP_LEAP_CACHE;
 	o->leap_url = SERVEROPT_LEAP_URL;
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *name, *eq, *val = NULL;
-		const struct serveropt_flag *f = NULL;
-		size_t len;
-
-		if (a[0] != '-' || a[1] == '\0') {
-			if (optind != NULL)
-				break;
-			err_set(e, "invalid argument \"%s\": no arguments are "
-			    "taken (see -help)", a);
-			return SERVEROPT_BAD;
-		}
-		if (strcmp(a, "--") == 0) {
-			i++;
-			break;
-		}
-		name = a + (a[1] == '-' ? 2 : 1);
-		eq = strchr(name, '=');
-		len = eq != NULL ? (size_t)(eq - name) : strlen(name);
-		for (size_t k = 0; k < nflags + SERVEROPT_NCOMMON && f == NULL;
-		    k++) {
-			const struct serveropt_flag *c = k < nflags ?
-			    &flags[k] : &serveropt_common[k - nflags];
-
-			if (strlen(c->name) == len &&
-			    strncmp(c->name, name, len) == 0)
-				f = c;
-		}
-		if (f == NULL) {
-			err_set(e, "invalid option \"%s\": unknown (see -help)",
-			    a);
-			return SERVEROPT_BAD;
-		}
-		if (f->arg != NULL) {
-			if (eq != NULL)
-				val = eq + 1;
-			else if (i + 1 < argc)
-				val = argv[++i];
-			else {
-				err_set(e, "invalid option \"%s\": needs a %s",
-				    a, f->arg);
-				return SERVEROPT_BAD;
-			}
-		} else if (eq != NULL && strcmp(eq + 1, "true") != 0 &&
-		    strcmp(eq + 1, "false") != 0) {
-			err_set(e, "invalid option \"%s\": takes true or false",
-			    a);
-			return SERVEROPT_BAD;
-		}
-		if (f->value != NULL) {
-			*f->value = val;
-		} else if (f->on != NULL) {
-			*f->on = eq == NULL || strcmp(eq + 1, "true") == 0;
-		} else if (strcmp(f->name, "allow-cross-origin") == 0) {
-			o->allow_cross_origin = eq == NULL ||
-			    strcmp(eq + 1, "true") == 0;
-		} else if (strcmp(f->name, "leap-second-path") == 0) {
-			if (serveropt_check_path(val, e) != 0)
-				return SERVEROPT_BAD;
-			o->leap_path = val;
-			o->leap_path_given = true;
-		} else if (strcmp(f->name, "leap-second-url") == 0) {
-			if (serveropt_check_url(val, e) != 0)
-				return SERVEROPT_BAD;
-			o->leap_url = val;
-		} else if (strcmp(f->name, "help") == 0) {
-			return SERVEROPT_HELP;
-		} else if (strcmp(f->name, "version") == 0) {
-			return SERVEROPT_VERSION;
-		}
-	}
-	if (optind != NULL)
-		*optind = i;
-	return SERVEROPT_RUN;
+	serveropt_rows(o, rows);
+	return (enum serveropt_result)flags_parse(sets, 2, argc, argv, optind,
+	    e);
 }
 
 void
 serveropt_usage(FILE *f, const char *synopsis,
-    const struct serveropt_flag *flags, size_t nflags)
+    const struct flags_flag *flags, size_t nflags)
 {
-	fprintf(f, "usage: %s\n", synopsis);
-	for (size_t k = 0; k < nflags + SERVEROPT_NCOMMON; k++) {
-		const struct serveropt_flag *c = k < nflags ?
-		    &flags[k] : &serveropt_common[k - nflags];
-		char left[64];
+	struct serveropt o;
+	struct flags_flag rows[SERVEROPT_NROWS];
+	const struct flags_set sets[] = {
+		{ flags, nflags }, { rows, SERVEROPT_NROWS },
+	};
 
-		snprintf(left, sizeof(left), "-%s%s%s", c->name,
-		    c->arg != NULL ? " " : "", c->arg != NULL ? c->arg : "");
-		fprintf(f, "  %-28s %s\n", left, c->help);
-	}
+	serveropt_rows(&o, rows);
+	fprintf(f, "usage: %s\n", synopsis);
+	flags_usage(f, sets, 2);
 }
 
-int
-serveropt_number(const char *s, long lo, long hi, long *out)
+void
+serveropt_usage_server(FILE *f)
 {
-	long v = 0;
+	struct serveropt o;
+	struct flags_flag rows[SERVEROPT_NROWS];
+	const struct flags_set set = { rows, SERVEROPT_NSERVER };
 
-	if (*s == '\0')
-		return -1;
-	for (; *s != '\0'; s++) {
-		/* v <= hi / 10 bounds v * 10 + 9 by hi + 9: no overflow. */
-		if (*s < '0' || *s > '9' || v > hi / 10)
-			return -1;
-		v = v * 10 + (*s - '0');
-		if (v > hi)
-			return -1;
-	}
-	if (v < lo)
-		return -1;
-	*out = v;
-	return 0;
+	serveropt_rows(&o, rows);
+	flags_usage(f, &set, 1);
 }
 
 int
 serveropt_hostport(const char *s, char *host, size_t cap, long *port)
 {
 	const char *colon = strrchr(s, ':'), *h = s;
+	int64_t p;
 	size_t hl;
 
-	if (colon == NULL ||
-	    serveropt_number(colon + 1, 1, 65535, port) != 0)
+	if (colon == NULL || flags_number(colon + 1, 1, 65535, &p) != 0)
 		return -1;
 	hl = (size_t)(colon - s);
 	if (hl >= 2 && s[0] == '[' && s[hl - 1] == ']') {
@@ -187,6 +106,7 @@ serveropt_hostport(const char *s, char *host, size_t cap, long *port)
 		return -1;
 	memcpy(host, h, hl);
 	host[hl] = '\0';
+	*port = (long)p;
 	return 0;
 }
 

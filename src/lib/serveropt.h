@@ -1,9 +1,8 @@
 /*
  * serveropt.h: the server-side flags shared by webntp.fcgi, webntp-ws and
  * `webntp -serve` (PROTOCOL.md section 0): -allow-cross-origin,
- * -leap-second-path, -leap-second-url, -help, -version. Go-style flags:
- * "-name value", "-name=value", and "--name" alike. A program adds its own
- * flags through a table.
+ * -leap-second-path, -leap-second-url, -help, -version; rows for flags.h,
+ * whose parser a program calls with its own rows too.
  */
 #ifndef WEBNTP_SERVEROPT_H
 #define WEBNTP_SERVEROPT_H
@@ -12,6 +11,7 @@
 #include <stdio.h>
 
 #include "err.h"
+#include "flags.h"
 #include "leapsrc.h"
 
 #define SERVEROPT_LEAP_URL \
@@ -24,33 +24,25 @@ struct serveropt {
 	const char	*leap_url;
 };
 
-/* A program's own flag: a string (value != NULL) or a switch (on != NULL). */
-struct serveropt_flag {
-	const char	 *name;		/* without the dash */
-	const char	 *arg;		/* e.g. "HOST:PORT"; NULL for a switch */
-	const char	 *help;
-	const char	**value;
-	bool		 *on;
-};
-
 enum serveropt_result {
-	SERVEROPT_BAD = -1,	/* e holds `invalid <option> "<value>": <why>` */
-	SERVEROPT_RUN,
-	SERVEROPT_HELP,
-	SERVEROPT_VERSION,
+	SERVEROPT_BAD = FLAGS_BAD,	/* e: invalid <option> "<value>": <why> */
+	SERVEROPT_RUN = FLAGS_RUN,
+	SERVEROPT_HELP = FLAGS_ASK_HELP,
+	SERVEROPT_VERSION = FLAGS_ASK_VERSION,
 };
 
-/* Parse argv[1..]; flags (nflags entries, may be 0) are the program's own.
- * Positional arguments stop the parse; *optind gets the first one's index
- * (NULL: none are allowed). */
+/* Parse argv[1..] (flags.h): the nflags rows of flags (may be 0) are the
+ * program's own, then the server flags, -help and -version. Positional
+ * arguments stop the parse; *optind gets the first one's index (NULL: none
+ * are allowed). */
 enum serveropt_result serveropt_parse(struct serveropt *o, int argc,
-	    char **argv, const struct serveropt_flag *flags, size_t nflags,
+	    char **argv, const struct flags_flag *flags, size_t nflags,
 	    int *optind, struct err *e);
+/* "usage: <synopsis>", then the lines of every flag serveropt_parse takes. */
 void	serveropt_usage(FILE *f, const char *synopsis,
-	    const struct serveropt_flag *flags, size_t nflags);
-/* A flag's whole-number value: decimal digits only (no sign, no blanks),
- * in [lo, hi] (hi below LONG_MAX - 9). 0, or -1 when it is not. */
-int	serveropt_number(const char *s, long lo, long hi, long *out);
+	    const struct flags_flag *flags, size_t nflags);
+/* The usage lines of the server flags alone (for `webntp -serve`). */
+void	serveropt_usage_server(FILE *f);
 /* Split "HOST:PORT" or "[HOST]:PORT" (IPv6) into host (cap bytes, may come
  * out empty: the caller decides) and a port in 1..65535. -1 when malformed:
  * no colon, a bad port, a host too long or with a stray bracket. */

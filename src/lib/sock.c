@@ -30,6 +30,18 @@ sock_fill(struct sock_sample *s, const struct timespec *local,
 }
 
 int
+sock_check_path(const char *path, struct err *e)
+{
+	struct sockaddr_un sun;
+
+	if (path[0] == '\0' || strlen(path) >= sizeof(sun.sun_path)) {
+		err_set(e, "not a socket path");
+		return -1;
+	}
+	return 0;
+}
+
+int
 sock_send(const char *path, const struct sock_sample *s, struct err *e)
 {
 	struct sockaddr_un sun;

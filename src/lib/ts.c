@@ -7,8 +7,10 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,8 +105,7 @@ ts_parse(const char *s, size_t len, struct timespec *out, struct err *e)
 {
 	const char *p = s, *end = s + len;
 	char buf[TS_INPUT_MAX + 1], quoted[TS_QUOTE_MAX], *stop;
-	double d, ip, fp;
-	int64_t sec, nsec;
+	double d;
 	size_t n;
 	int r;
 
@@ -166,15 +167,21 @@ ts_parse(const char *s, size_t len, struct timespec *out, struct err *e)
 		    ts_quote(buf, n, quoted));
 		return -1;
 	}
-	fp = modf(fabs(d), &ip);
-	sec = (int64_t)ip;
-	nsec = (int64_t)llround(fp * 1e9);
+	ts_from_double(d, out);
+	return 0;
+}
+
+void
+ts_from_double(double d, struct timespec *out)
+{
+	double ip, fp = modf(fabs(d), &ip);
+	int64_t sec = (int64_t)ip, nsec = (int64_t)llround(fp * 1e9);
+
 	if (nsec >= TS_NS_PER_SEC) {
 		sec++;
 		nsec -= TS_NS_PER_SEC;
 	}
 	ts_signed(d < 0, sec, nsec, out);
-	return 0;
 }
 
 size_t
@@ -219,6 +226,24 @@ ts_format(const struct timespec *t, char *buf)
 	n += 6;
 	buf[n] = '\0';
 	return n;
+}
+
+void
+ts_utc(int64_t sec, const char *fmt, char *buf, size_t cap)
+{
+	time_t t = (time_t)sec;
+	struct tm tm;
+	size_t n = 0;
+
+	/* The callers' layouts are literals, checked by ts_utc's format
+	 * attribute: this one call passes it on. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	if (gmtime_r(&t, &tm) != NULL)
+		n = strftime(buf, cap, fmt, &tm);
+#pragma GCC diagnostic pop
+	if (n == 0)
+		snprintf(buf, cap, "%" PRId64, sec);
 }
 
 void

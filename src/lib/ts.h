@@ -26,9 +26,18 @@
  */
 int	ts_parse(const char *s, size_t len, struct timespec *out, struct err *e);
 
+/* A finite double of seconds, |d| <= 2^40 (the caller checks), to the
+ * nearest nanosecond: the only place a double becomes a timestamp. */
+void	ts_from_double(double d, struct timespec *out);
+
 /* Write "<seconds>.<6 digits>" (microseconds rounded half up, away from
  * zero for negative values); returns the length. buf has TS_TEXT_MAX bytes. */
 size_t	ts_format(const struct timespec *t, char *buf);
+
+/* Unix seconds as UTC text in the strftime layout fmt (no zone, no
+ * locale), into buf; the number itself when gmtime cannot. */
+void	ts_utc(int64_t sec, const char *fmt, char *buf, size_t cap)
+    __attribute__((format(strftime, 2, 0)));
 
 /* CLOCK_REALTIME and CLOCK_MONOTONIC readings. */
 void	ts_now(struct timespec *t);

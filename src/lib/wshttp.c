@@ -40,6 +40,62 @@ wshttp_tchar(unsigned char c)
 }
 
 bool
+wshttp_is(const char *s, size_t n, const char *lit)
+{
+	return strlen(lit) == n && strncasecmp(s, lit, n) == 0;
+}
+
+bool
+wshttp_upgrade_field(const char *name, size_t n, const char *v, size_t vn,
+    bool *upgrade, bool *connection)
+{
+	if (wshttp_is(name, n, "Upgrade")) {
+		*upgrade = *upgrade || wshttp_list_has(v, vn, "websocket",
+		    true);
+		return true;
+	}
+	if (wshttp_is(name, n, "Connection")) {
+		*connection = *connection || wshttp_list_has(v, vn, "upgrade",
+		    true);
+		return true;
+	}
+	return false;
+}
+
+bool
+wshttp_has_ctl(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] < 0x20 && s[i] != '\t') ||
+		    s[i] == 0x7f)
+			return true;
+	return false;
+}
+
+enum wshttp_field_error
+wshttp_field(const char *p, const char *eol, size_t *namelen,
+    const char **v, size_t *vlen)
+{
+	const char *colon = memchr(p, ':', (size_t)(eol - p)), *ve = eol;
+
+	if (colon == NULL || colon == p)
+		return WSHTTP_FIELD_NO_NAME;
+	for (const char *q = p; q < colon; q++)
+		if (!wshttp_tchar((unsigned char)*q))
+			return WSHTTP_FIELD_BAD_NAME;
+	if (wshttp_has_ctl(colon + 1, (size_t)(eol - colon - 1)))
+		return WSHTTP_FIELD_CTL;
+	*namelen = (size_t)(colon - p);
+	*v = colon + 1;
+	while (*v < ve && (**v == ' ' || **v == '\t'))
+		(*v)++;
+	while (ve > *v && (ve[-1] == ' ' || ve[-1] == '\t'))
+		ve--;
+	*vlen = (size_t)(ve - *v);
+	return WSHTTP_FIELD_OK;
+}
+
+bool
 wshttp_list_has(const char *s, size_t n, const char *tok, bool nocase)
 {
 	size_t i = 0, b, e, tl = strlen(tok);

@@ -92,28 +92,34 @@ struct responder {
 	struct leapsrc		*leap;
 };
 
-/* A thread answers the same Host over and over: its JSON escape (jansson,
- * a tenth of a request's instructions) is kept. */
+/* A thread answers the same Host over and over: its JSON escape (jansson, a
+ * share of a request's instructions worth keeping: bench/results/NOTES.md)
+ * is kept. */
 struct responder_idcache {
 	size_t			 host_len;
 	char			 host[RESPONDER_HOST_MAX];
 	struct answer_id	 id;		/* id.len 0: nothing kept yet */
 };
 
-static const char *responder_start_delay, *responder_listen, *responder_threads;
+static const char *responder_listen;
+static int responder_delay_ms, responder_threads;
 
-static const struct serveropt_flag responder_flags[] = {
-	{ "start-delay", "MS", "FastCGI: wait MS milliseconds (0-10000) before "
-	    "the first request; under mod_fcgid, 1500 makes a burst of "
-	    "requests spawn every process at once (see apache/webntp.conf)",
-	    &responder_start_delay, NULL },
-	{ "listen", "ADDR", "serve FastCGI on unix:PATH (mode 0660: run with "
-	    "the web server's group), HOST:PORT or [IPV6]:PORT, for nginx or "
-	    "mod_proxy_fcgi (default: the socket systemd passes, or fd 0)",
-	    &responder_listen, NULL },
-	{ "threads", "N", "FastCGI: serve N connections at once (1-1024; "
-	    "default 256 with -listen or systemd, 1 on fd 0)",
-	    &responder_threads, NULL },
+static const struct flags_flag responder_flags[] = {
+	FLAGS_ROW_INT("start-delay", &responder_delay_ms, "MS", 0,
+	    RESPONDER_DELAY_MAX_MS, "not a number of milliseconds from 0 to "
+	    FLAGS_STR(RESPONDER_DELAY_MAX_MS), "FastCGI: wait MS milliseconds "
+	    "(0-" FLAGS_STR(RESPONDER_DELAY_MAX_MS) ") before the first "
+	    "request; under mod_fcgid, 1500 makes a burst of requests spawn "
+	    "every process at once (see apache/webntp.conf)"),
+	FLAGS_ROW_STRING("listen", &responder_listen, "ADDR", NULL, "serve "
+	    "FastCGI on unix:PATH (mode 0660: run with the web server's "
+	    "group), HOST:PORT or [IPV6]:PORT, for nginx or mod_proxy_fcgi "
+	    "(default: the socket systemd passes, or fd 0)"),
+	FLAGS_ROW_INT("threads", &responder_threads, "N", 1,
+	    RESPONDER_THREADS_MAX, NULL, "FastCGI: serve N connections at once "
+	    "(1-" FLAGS_STR(RESPONDER_THREADS_MAX) "; default "
+	    FLAGS_STR(RESPONDER_THREADS) " with -listen or systemd, 1 on fd "
+	    "0)"),
 };
 
 /* A response under construction: CGI headers, then the body. */
@@ -220,8 +226,9 @@ responder_handle(struct responder *r, struct responder_idcache *c, char **env,
 	if (query != NULL && query[0] != '\0') {
 		n = strlen(query);
 		if (n > TS_INPUT_MAX) {
-			responder_error(r, o, "400 Bad Request", NULL,
-			    "query longer than 256 bytes");
+			err_set(&e, "query longer than %d bytes",
+			    TS_INPUT_MAX);
+			responder_error(r, o, "400 Bad Request", NULL, e.msg);
 			return;
 		}
 		if (ts_parse(query, n, &it, &e) != 0) {
@@ -780,18 +787,18 @@ static int
 responder_systemd_fd(struct err *e)
 {
 	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
-	long lp, lf;
+	int64_t lp, lf;
 	int acc = 0;
 	socklen_t al = sizeof(acc);
 
 	if (pid == NULL || fds == NULL ||
-	    serveropt_number(pid, 1, 1L << 30, &lp) != 0 ||
+	    flags_number(pid, 1, INT64_C(1) << 30, &lp) != 0 ||
 	    (pid_t)lp != getpid())
 		return -1;
 	unsetenv("LISTEN_PID");
 	unsetenv("LISTEN_FDS");
 	unsetenv("LISTEN_FDNAMES");
-	if (serveropt_number(fds, 0, 1024, &lf) != 0 || lf != 1) {
+	if (flags_number(fds, 0, 1024, &lf) != 0 || lf != 1) {
 		err_set(e, "LISTEN_FDS=%s: systemd must pass exactly one "
 		    "socket", fds);
 		return -2;
@@ -828,7 +835,6 @@ main(int argc, char **argv)
 	struct leapsrc_config lc;
 	struct err e = { .msg = "" };
 	struct listensock ls;
-	long delay_ms = 0, threads = 0;
 	int rc, sdfd;
 
 	signal(SIGPIPE, SIG_IGN);
@@ -849,22 +855,6 @@ main(int argc, char **argv)
 		return 0;
 	case SERVEROPT_RUN:
 		break;
-	}
-	if (responder_start_delay != NULL &&
-	    serveropt_number(responder_start_delay, 0, RESPONDER_DELAY_MAX_MS,
-	    &delay_ms) != 0) {
-		fprintf(stderr, "%s: invalid -start-delay \"%s\": not a number "
-		    "of milliseconds from 0 to %d\n", RESPONDER_NAME,
-		    responder_start_delay, RESPONDER_DELAY_MAX_MS);
-		return 2;
-	}
-	if (responder_threads != NULL &&
-	    serveropt_number(responder_threads, 1, RESPONDER_THREADS_MAX,
-	    &threads) != 0) {
-		fprintf(stderr, "%s: invalid -threads \"%s\": not a whole "
-		    "number from 1 to %d\n", RESPONDER_NAME, responder_threads,
-		    RESPONDER_THREADS_MAX);
-		return 2;
 	}
 	serveropt_leap_config(&r.opt, &lc, responder_log, NULL);
 	if (leapsrc_open(&r.leap, &lc, &e) != 0) {
@@ -898,16 +888,19 @@ main(int argc, char **argv)
 			return rc == LISTENSOCK_BAD ? 2 : 1;
 		}
 		rc = responder_fcgi(&r, ls.fd, true, false,
-		    threads > 0 ? (size_t)threads : RESPONDER_THREADS, delay_ms);
+		    responder_threads > 0 ? (size_t)responder_threads :
+		    RESPONDER_THREADS, responder_delay_ms);
 		listensock_close(&ls);
 		if (rc == RESPONDER_ABANDON)
 			_exit(0);
 	} else if (sdfd >= 0) {
 		rc = responder_fcgi(&r, sdfd, false, false,
-		    threads > 0 ? (size_t)threads : RESPONDER_THREADS, delay_ms);
+		    responder_threads > 0 ? (size_t)responder_threads :
+		    RESPONDER_THREADS, responder_delay_ms);
 	} else if (!FCGX_IsCGI()) {
 		rc = responder_fcgi(&r, 0, false, true,
-		    threads > 0 ? (size_t)threads : 1, delay_ms);
+		    responder_threads > 0 ? (size_t)responder_threads : 1,
+		    responder_delay_ms);
 	} else
 		rc = responder_cgi(&r);
 	if (rc == RESPONDER_ABANDON)

@@ -68,6 +68,8 @@
  * connections being told 503. */
 #define SIDECAR_FD_RESERVE	(16 + WSCONN_REFUSING_MAX)
 #define SIDECAR_MAXCONN_MAX	10000000L
+#define SIDECAR_IDLE		60		/* seconds */
+#define SIDECAR_IDLE_MAX	(86400 * 365)
 /*
  * The kernel's buffers of a connection (it doubles the figures), set on the
  * listening socket so that every accepted one inherits them. A message is
@@ -87,8 +89,8 @@ struct sidecar {
 	struct serveropt	 opt;
 	struct leapsrc		*leap;
 	const char		*listen;
-	const char		*idle;
-	const char		*maxconn;
+	int			 idle;		/* -idle-timeout, seconds */
+	int			 maxconn;	/* 0: what the fds allow */
 	char			*unix_path;	/* to unlink at exit */
 	int			 epfd, lfd, sigfd;
 	bool			 accepting;
@@ -419,24 +421,29 @@ int
 main(int argc, char **argv)
 {
 	static struct sidecar sc;
-	const struct serveropt_flag flags[] = {
-		{ "listen", "HOST:PORT", "where to listen: HOST:PORT, "
-		    "[IPV6]:PORT or unix:PATH (default " SIDECAR_LISTEN ")",
-		    &sc.listen, NULL },
-		{ "idle-timeout", "SECONDS", "close a connection after this "
-		    "long without a message (default 60)", &sc.idle, NULL },
-		{ "max-connections", "N", "connections at most; beyond, an "
-		    "upgrade gets 503 (default: what the descriptor limit "
-		    "allows, less a reserve)", &sc.maxconn, NULL },
+	const struct flags_flag flags[] = {
+		FLAGS_ROW_STRING("listen", &sc.listen, "HOST:PORT", NULL,
+		    "where to listen: HOST:PORT, [IPV6]:PORT or unix:PATH "
+		    "(default " SIDECAR_LISTEN ")"),
+		FLAGS_ROW_INT("idle-timeout", &sc.idle, "SECONDS", 1,
+		    SIDECAR_IDLE_MAX, "not a whole number of seconds from 1 on",
+		    "close a connection after this long without a message "
+		    "(default " FLAGS_STR(SIDECAR_IDLE) ")"),
+		FLAGS_ROW_INT("max-connections", &sc.maxconn, "N", 1,
+		    SIDECAR_MAXCONN_MAX, NULL, "connections at most; beyond, "
+		    "an upgrade gets 503 (default: what the descriptor limit "
+		    "allows, less a reserve)"),
 	};
 	const size_t nflags = sizeof(flags) / sizeof(flags[0]);
 	struct leapsrc_config lc;
 	struct err e = { .msg = "" };
-	long idle = 60, fds, maxconn;
+	long fds, maxconn;
 	int rc;
 
 	signal(SIGPIPE, SIG_IGN);
 	sc.lfd = sc.epfd = sc.sigfd = -1;
+	sc.listen = SIDECAR_LISTEN;
+	sc.idle = SIDECAR_IDLE;
 	switch (serveropt_parse(&sc.opt, argc, argv, flags, nflags, NULL, &e)) {
 	case SERVEROPT_BAD:
 		fprintf(stderr, "%s: %s\n", SIDECAR_NAME, e.msg);
@@ -450,28 +457,13 @@ main(int argc, char **argv)
 	case SERVEROPT_RUN:
 		break;
 	}
-	if (sc.listen == NULL)
-		sc.listen = SIDECAR_LISTEN;
-	if (sc.idle != NULL &&
-	    serveropt_number(sc.idle, 1, 86400 * 365, &idle) != 0) {
-		fprintf(stderr, "%s: invalid -idle-timeout \"%s\": not a whole "
-		    "number of seconds from 1 on\n", SIDECAR_NAME, sc.idle);
-		return 2;
-	}
 	fds = sidecar_fd_budget();
-	maxconn = fds;
-	if (sc.maxconn != NULL && serveropt_number(sc.maxconn, 1,
-	    SIDECAR_MAXCONN_MAX, &maxconn) != 0) {
-		fprintf(stderr, "%s: invalid -max-connections \"%s\": not a "
-		    "whole number from 1 to %ld\n", SIDECAR_NAME, sc.maxconn,
-		    SIDECAR_MAXCONN_MAX);
-		return 2;
-	}
+	maxconn = sc.maxconn > 0 ? sc.maxconn : fds;
 	if (maxconn > fds)
 		fprintf(stderr, "%s: -max-connections %ld is more than the "
 		    "descriptor limit allows (%ld): accept will fail beyond\n",
 		    SIDECAR_NAME, maxconn, fds);
-	wsconn_init(&sc.set, &sidecar_io, &sc, idle * TS_NS_PER_SEC,
+	wsconn_init(&sc.set, &sidecar_io, &sc, sc.idle * TS_NS_PER_SEC,
 	    (size_t)maxconn, sc.opt.allow_cross_origin);
 
 	serveropt_leap_config(&sc.opt, &lc, sidecar_log, NULL);

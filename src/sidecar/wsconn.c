@@ -698,10 +698,10 @@ wsconn_flight_new(struct wsconn_set *s, struct wsconn *c)
 		free(fl);
 		return -1;
 	}
-	wslay_event_config_set_max_recv_msg_length(fl->ws, WSMSG_MAX);
+	wslay_event_config_set_max_recv_msg_length(fl->ws, WSHTTP_MSG_MAX);
 	fl->set = s;
 	fl->c = c;
-	fl->frame.max = WSMSG_MAX;
+	fl->frame.max = WSHTTP_MSG_MAX;
 	c->fl = fl;
 	return 0;
 }
@@ -735,7 +735,7 @@ wsconn_ws_check(struct wsconn_set *s, struct wsconn *c)
 	if (fl->close.code == 0 && fl->stop == WSFRAME_BAD) {
 		if (fl->frame.code == 1009)
 			snprintf(why, sizeof(why), "message over %d bytes",
-			    WSMSG_MAX);
+			    WSHTTP_MSG_MAX);
 		else
 			snprintf(why, sizeof(why), "%s", fl->frame.why);
 		wsmsg_close_set(&fl->close, fl->frame.code, why);

@@ -68,7 +68,7 @@ wsframe_check(struct wsframe *f, uint64_t *len)
 		if (!fin)
 			return wsframe_bad(f, 1002, "fragmented control "
 			    "frame");
-		if (len7 > 125)
+		if (len7 > WSHTTP_CTL_MAX)
 			return wsframe_bad(f, 1002, "control frame over 125 "
 			    "bytes");
 	} else if (op != WSFRAME_OP_CONT && op != WSFRAME_OP_TEXT &&
@@ -226,7 +226,7 @@ wsframe_size(uint64_t payload_length, bool masked)
 
 	if (payload_length > 65535)
 		n += 8;
-	else if (payload_length > 125)
+	else if (payload_length > WSHTTP_CTL_MAX)
 		n += 2;
 	return n + payload_length;
 }
@@ -234,8 +234,8 @@ wsframe_size(uint64_t payload_length, bool masked)
 size_t
 wsframe_close(uint8_t *out, uint16_t code, const char *reason, size_t len)
 {
-	if (len > WSFRAME_REASON_MAX)
-		len = WSFRAME_REASON_MAX;
+	if (len > WSHTTP_REASON_MAX)
+		len = WSHTTP_REASON_MAX;
 	out[0] = 0x80 | WSFRAME_OP_CLOSE;
 	if (code == 0) {
 		out[1] = 0;

@@ -19,9 +19,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define WSFRAME_HDR_MAX		14	/* 2 + 8 (length) + 4 (mask key) */
-#define WSFRAME_CLOSE_MAX	(4 + 123)	/* header, code, reason */
-#define WSFRAME_REASON_MAX	123
+#include "wshttp.h"
+
+/* A close frame: header, code, reason. */
+#define WSFRAME_CLOSE_MAX	(4 + WSHTTP_REASON_MAX)
 
 enum wsframe_stop {
 	WSFRAME_GO,		/* nothing stopped the bytes */
@@ -37,7 +38,7 @@ struct wsframe {
 	uint64_t	 max;		/* longest data message: beyond, 1009 */
 	const char	*why;		/* WSFRAME_BAD: what was wrong */
 	uint16_t	 code;		/* WSFRAME_BAD: 1002 or 1009 */
-	uint8_t		 hdr[WSFRAME_HDR_MAX];
+	uint8_t		 hdr[WSHTTP_FRAME_HDR_MAX];
 	uint8_t		 hlen;		/* header bytes gathered */
 	uint8_t		 hout;		/* of those, passed on */
 	bool		 checked;	/* hdr is whole, checked, being passed */
@@ -46,7 +47,7 @@ struct wsframe {
 	bool		 taking;	/* its payload is being read */
 	bool		 done;		/* the close frame is the last */
 	uint8_t		 clen;		/* its payload, unmasked */
-	uint8_t		 cpay[125];
+	uint8_t		 cpay[WSHTTP_CTL_MAX];
 };
 
 /*
@@ -71,7 +72,7 @@ uint64_t wsframe_size(uint64_t payload_length, bool masked);
 uint16_t wsframe_close_reply(const struct wsframe *f, bool *echo);
 /* A close frame from the server into out (WSFRAME_CLOSE_MAX bytes): code
  * (0: none, and no reason), and reason (len bytes of UTF-8, at most
- * WSFRAME_REASON_MAX: the caller cuts it). Returns its length. */
+ * WSHTTP_REASON_MAX: the caller cuts it). Returns its length. */
 size_t	wsframe_close(uint8_t *out, uint16_t code, const char *reason,
 	    size_t len);
 

@@ -6,7 +6,8 @@
  * Connection list with the upgrade token, Sec-WebSocket-Version: 13 and a
  * Sec-WebSocket-Key that is base64 of exactly 16 bytes. The Origin check is
  * gorilla/websocket's (what go-webntp used): the Origin URL's host[:port]
- * must equal Host, ignoring case. SHA-1 and base64 come from libcrypto.
+ * must equal Host, ignoring case. The accept value and
+ * the header lists are src/lib/wshttp.c's, shared with the client.
  */
 #include "config.h"
 
@@ -14,53 +15,13 @@
 #include <string.h>
 #include <strings.h>
 
-#include <openssl/evp.h>
-
 #include "wshs.h"
+#include "wshttp.h"
 
-#define WSHS_GUID	"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 #define WSHS_KEY_LEN	24	/* base64 of 16 bytes, "==" included */
 
 static const char wshs_b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/* A token character of RFC 9110 section 5.6.2. */
-static bool
-wshs_tchar(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-	    (c >= 'A' && c <= 'Z') || (c != '\0' && strchr("!#$%&'*+-.^_`|~",
-	    c) != NULL);
-}
-
-static bool
-wshs_eq(const char *s, size_t n, const char *lit)
-{
-	return strlen(lit) == n && strncasecmp(s, lit, n) == 0;
-}
-
-/* Whether the comma-separated list s (n bytes) holds token tok; case
- * insensitive or not. */
-static bool
-wshs_list_has(const char *s, size_t n, const char *tok, bool nocase)
-{
-	size_t i = 0, b, e, tl = strlen(tok);
-
-	while (i < n) {
-		while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == ','))
-			i++;
-		b = i;
-		while (i < n && s[i] != ',')
-			i++;
-		e = i;
-		while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t'))
-			e--;
-		if (e - b == tl && (nocase ? strncasecmp(s + b, tok, tl) :
-		    strncmp(s + b, tok, tl)) == 0)
-			return true;
-	}
-	return false;
-}
 
 /* Exactly 16 bytes of canonical base64: 21 characters, one whose low four
  * bits are zero, then "==". */
@@ -103,22 +64,6 @@ wshs_same_origin(const char *o, size_t on, const char *host, size_t hn)
 	return (size_t)(end - p) == hn && strncasecmp(p, host, hn) == 0;
 }
 
-static void
-wshs_accept(const char *key, char *out)
-{
-	unsigned char in[WSHS_KEY_LEN + sizeof(WSHS_GUID)], md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-
-	memcpy(in, key, WSHS_KEY_LEN);
-	memcpy(in + WSHS_KEY_LEN, WSHS_GUID, sizeof(WSHS_GUID) - 1);
-	if (EVP_Digest(in, WSHS_KEY_LEN + sizeof(WSHS_GUID) - 1, md, &mdlen,
-	    EVP_sha1(), NULL) != 1 || mdlen != 20) {
-		out[0] = '\0';
-		return;
-	}
-	EVP_EncodeBlock((unsigned char *)out, md, 20);
-}
-
 static int
 wshs_refuse(struct wshs_request *r, int status, const char *why)
 {
@@ -143,7 +88,7 @@ wshs_scan_more(struct wshs_scan *s, const char *buf, size_t len,
 		/* The method, up to the first space: a token of at most 32
 		 * characters (TLS or garbage on a ws port ends here). */
 		if (i <= 32 && memchr(buf, ' ', i) == NULL && c != ' ' &&
-		    (!wshs_tchar(c) || i == 32)) {
+		    (!wshttp_tchar(c) || i == 32)) {
 			s->done = i + 1;
 			return wshs_refuse(r, 400, "not an HTTP request");
 		}
@@ -201,7 +146,7 @@ wshs_feed(struct wshs_scan *s, const char *buf, size_t len,
 	if (sp == NULL || sp == buf)
 		return wshs_refuse(r, 400, "bad request line");
 	for (p = buf; p < sp; p++)
-		if (!wshs_tchar((unsigned char)*p))
+		if (!wshttp_tchar((unsigned char)*p))
 			return wshs_refuse(r, 400, "bad request method");
 	get = sp - buf == 3 && memcmp(buf, "GET", 3) == 0;
 	p = sp + 1;
@@ -219,64 +164,52 @@ wshs_feed(struct wshs_scan *s, const char *buf, size_t len,
 
 	/* Header fields. */
 	for (p = eol + 2; p < end; p = eol + 2) {
-		const char *colon, *v, *ve;
+		const char *v;
 		size_t n, vn;
 
 		eol = memchr(p, '\r', (size_t)(end - p));
 		if (eol == NULL || eol[1] != '\n')
 			return wshs_refuse(r, 400, "bare CR in header");
-		colon = memchr(p, ':', (size_t)(eol - p));
-		if (colon == NULL || colon == p)
+		switch (wshttp_field(p, eol, &n, &v, &vn)) {
+		case WSHTTP_FIELD_OK:
+			break;
+		case WSHTTP_FIELD_NO_NAME:
 			return wshs_refuse(r, 400, "bad header line");
-		for (const char *q = p; q < colon; q++)
-			if (!wshs_tchar((unsigned char)*q))
-				return wshs_refuse(r, 400, "bad header name");
-		for (const char *q = colon + 1; q < eol; q++)
-			if (((unsigned char)*q < 0x20 && *q != '\t') ||
-			    *q == 0x7f)
-				return wshs_refuse(r, 400, "control character "
-				    "in header");
-		n = (size_t)(colon - p);
-		v = colon + 1;
-		ve = eol;
-		while (v < ve && (*v == ' ' || *v == '\t'))
-			v++;
-		while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t'))
-			ve--;
-		vn = (size_t)(ve - v);
-		if (wshs_eq(p, n, "Host")) {
+		case WSHTTP_FIELD_BAD_NAME:
+			return wshs_refuse(r, 400, "bad header name");
+		case WSHTTP_FIELD_CTL:
+			return wshs_refuse(r, 400, "control character in "
+			    "header");
+		}
+		if (wshttp_upgrade_field(p, n, v, vn, &upgrade, &connection)) {
+			continue;
+		} else if (wshttp_is(p, n, "Host")) {
 			if (r->host != NULL)
 				return wshs_refuse(r, 400, "more than one Host");
 			if (vn == 0 || vn > WSHS_HOST_MAX)
 				return wshs_refuse(r, 400, "bad Host");
-			for (const char *q = v; q < ve; q++)
+			for (const char *q = v; q < v + vn; q++)
 				if ((unsigned char)*q <= 0x20 ||
 				    (unsigned char)*q >= 0x7f)
 					return wshs_refuse(r, 400, "bad Host");
 			r->host = v;
 			r->host_len = vn;
-		} else if (wshs_eq(p, n, "Upgrade")) {
-			upgrade = upgrade || wshs_list_has(v, vn, "websocket",
-			    true);
-		} else if (wshs_eq(p, n, "Connection")) {
-			connection = connection || wshs_list_has(v, vn,
-			    "upgrade", true);
-		} else if (wshs_eq(p, n, "Sec-WebSocket-Version")) {
+		} else if (wshttp_is(p, n, "Sec-WebSocket-Version")) {
 			if (has_version)
 				return wshs_refuse(r, 400, "more than one "
 				    "Sec-WebSocket-Version");
 			has_version = true;
 			version = vn == 2 && memcmp(v, "13", 2) == 0;
-		} else if (wshs_eq(p, n, "Sec-WebSocket-Key")) {
+		} else if (wshttp_is(p, n, "Sec-WebSocket-Key")) {
 			if (key != NULL)
 				return wshs_refuse(r, 400, "more than one "
 				    "Sec-WebSocket-Key");
 			key = v;
 			keylen = vn;
-		} else if (wshs_eq(p, n, "Sec-WebSocket-Protocol")) {
-			r->protocol = r->protocol || wshs_list_has(v, vn,
-			    WSHS_PROTOCOL, false);
-		} else if (wshs_eq(p, n, "Origin")) {
+		} else if (wshttp_is(p, n, "Sec-WebSocket-Protocol")) {
+			r->protocol = r->protocol || wshttp_list_has(v, vn,
+			    WSHTTP_PROTOCOL, false);
+		} else if (wshttp_is(p, n, "Origin")) {
 			if (origin != NULL)
 				return wshs_refuse(r, 400, "more than one "
 				    "Origin");
@@ -301,8 +234,7 @@ wshs_feed(struct wshs_scan *s, const char *buf, size_t len,
 	if (origin != NULL && !allow_cross_origin &&
 	    !wshs_same_origin(origin, originlen, r->host, r->host_len))
 		return wshs_refuse(r, 403, "cross-origin request refused");
-	wshs_accept(key, r->accept);
-	if (r->accept[0] == '\0')
+	if (wshttp_accept(key, keylen, r->accept) != 0)
 		return wshs_refuse(r, 400, "SHA-1 failed");
 	return 101;
 }
@@ -334,7 +266,7 @@ wshs_response(int status, const struct wshs_request *r, char *out)
 		    "Connection: Upgrade\r\n"
 		    "Sec-WebSocket-Accept: %s\r\n"
 		    "%s\r\n", r->accept, r->protocol ?
-		    "Sec-WebSocket-Protocol: " WSHS_PROTOCOL "\r\n" : "");
+		    "Sec-WebSocket-Protocol: " WSHTTP_PROTOCOL "\r\n" : "");
 	} else {
 		n = snprintf(out, WSHS_RESPONSE_MAX,
 		    "HTTP/1.1 %d %s\r\n"

@@ -9,16 +9,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "wshttp.h"
+
 #define WSHS_MAX	8192	/* request line and headers, CRLFCRLF included */
 #define WSHS_HOST_MAX	255
-#define WSHS_PROTOCOL	"webntp.shogo82148.com"
 #define WSHS_RESPONSE_MAX 512
 
 struct wshs_request {
 	const char	*host;		/* into the parsed buffer */
 	size_t		 host_len;
-	bool		 protocol;	/* the client offered WSHS_PROTOCOL */
-	char		 accept[32];	/* Sec-WebSocket-Accept, NUL-terminated */
+	bool		 protocol;	/* the client offered WSHTTP_PROTOCOL */
+	char		 accept[WSHTTP_ACCEPT_LEN + 1]; /* NUL-terminated */
 	const char	*why;		/* the reason of a refusal */
 };
 

@@ -16,7 +16,7 @@
 void
 wsmsg_close_set(struct wsmsg_close *cl, uint16_t code, const char *reason)
 {
-	size_t n = esc_utf8_prefix(reason, strlen(reason), WSMSG_REASON_MAX);
+	size_t n = esc_utf8_prefix(reason, strlen(reason), WSHTTP_REASON_MAX);
 
 	cl->code = code;
 	cl->len = (uint8_t)n;

@@ -13,9 +13,8 @@
 
 #include "answer.h"
 #include "leap.h"
+#include "wshttp.h"
 
-#define WSMSG_MAX		1024	/* bytes in a message; beyond: 1009 */
-#define WSMSG_REASON_MAX	123
 
 /* The answer's leap fields at now (the sidecar's is leapsrc_lookup). */
 typedef void wsmsg_leap_fn(void *ctx, const struct timespec *now,
@@ -32,7 +31,7 @@ struct wsmsg {
 struct wsmsg_close {
 	uint16_t	code;
 	uint8_t		len;
-	char		reason[WSMSG_REASON_MAX + 1];
+	char		reason[WSHTTP_REASON_MAX + 1];
 };
 
 /* The timestamp in message m (n bytes) into *it: 0, or -1 with cl set to

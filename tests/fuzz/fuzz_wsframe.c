@@ -73,7 +73,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		w->wake.tv_nsec = 0;
 		ws_input(w);
 
-		FUZZ_CHECK(w->rxlen <= WS_RX_MAX && w->ctllen <= WS_CTL_MAX);
+		FUZZ_CHECK(w->rxlen <= WSHTTP_MSG_MAX &&
+		    w->ctllen <= WSHTTP_CTL_MAX);
 		FUZZ_CHECK(w->outoff <= w->outlen && w->outlen <= WS_OUT_MAX);
 		FUZZ_CHECK(w->inoff <= w->inlen && w->inlen <= WS_IN_MAX);
 		FUZZ_CHECK(!w->failed || w->e.msg[0] != '\0');

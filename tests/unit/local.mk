@@ -11,6 +11,7 @@ UNIT_TESTS = \
 	tests/unit/test_leap \
 	tests/unit/test_leapsrc \
 	tests/unit/test_leapfetch \
+	tests/unit/test_flags \
 	tests/unit/test_serveropt
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
@@ -47,6 +48,9 @@ tests_unit_test_leapsrc_LDADD = $(UNIT_LIBS)
 tests_unit_test_leapfetch_SOURCES = tests/unit/test_leapfetch.c
 tests_unit_test_leapfetch_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_leapfetch_LDADD = $(UNIT_LIBS)
+tests_unit_test_flags_SOURCES = tests/unit/test_flags.c
+tests_unit_test_flags_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_flags_LDADD = $(UNIT_LIBS)
 tests_unit_test_serveropt_SOURCES = tests/unit/test_serveropt.c
 tests_unit_test_serveropt_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_serveropt_LDADD = $(UNIT_LIBS)

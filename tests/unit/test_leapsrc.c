@@ -35,6 +35,23 @@ logbook_add(void *ctx, const char *msg)
 	pthread_mutex_unlock(&lb->mu);
 }
 
+/* A copy of the table in use (it reaches into struct leapsrc: no program
+ * needs one); false, and *out empty, when there is none. */
+static bool
+leapsrc_table(struct leapsrc *src, struct leap_table *out)
+{
+	bool have;
+
+	pthread_mutex_lock(&src->mu);
+	have = src->have;
+	if (have)
+		*out = src->table;
+	else
+		memset(out, 0, sizeof(*out));
+	pthread_mutex_unlock(&src->mu);
+	return have;
+}
+
 /* The #$ of the table in use; -1: none. */
 static int64_t
 table_updated(struct leapsrc *src)

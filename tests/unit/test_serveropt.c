@@ -10,9 +10,10 @@
 static const char	*listen_value;
 static bool		 verbose;
 
-static const struct serveropt_flag own[] = {
-	{ "listen", "HOST:PORT", "where to listen", &listen_value, NULL },
-	{ "verbose", NULL, "say more", NULL, &verbose },
+static const struct flags_flag own[] = {
+	FLAGS_ROW_STRING("listen", &listen_value, "HOST:PORT", NULL,
+	    "where to listen"),
+	FLAGS_ROW_BOOL("verbose", &verbose, "say more"),
 };
 
 /* "@DATA@" in an argument is the test data directory. */
@@ -179,6 +180,35 @@ START_TEST(test_no_positional)
 }
 END_TEST
 
+/* An argument after "--" is no flag either: refused, not dropped unseen. */
+START_TEST(test_no_positional_after_dashes)
+{
+	char *argv[] = { "prog", "--", "127.0.0.1:9", NULL };
+	struct serveropt o;
+	struct err e = { .msg = "" };
+
+	ck_assert_int_eq(serveropt_parse(&o, 3, argv, NULL, 0, NULL, &e),
+	    SERVEROPT_BAD);
+	ck_assert_str_eq(e.msg, "invalid argument \"127.0.0.1:9\": no "
+	    "arguments are taken (see -help)");
+	err_clear(&e);
+	ck_assert_int_eq(serveropt_parse(&o, 2, argv, NULL, 0, NULL, &e),
+	    SERVEROPT_RUN);
+}
+END_TEST
+
+/* -h is -help, as in Go's flag package (the client took it already). */
+START_TEST(test_h)
+{
+	char *argv[] = { "prog", "-h", NULL };
+	struct serveropt o;
+	struct err e = { .msg = "" };
+
+	ck_assert_int_eq(serveropt_parse(&o, 2, argv, NULL, 0, NULL, &e),
+	    SERVEROPT_HELP);
+}
+END_TEST
+
 START_TEST(test_usage)
 {
 	char *text = NULL;
@@ -205,42 +235,8 @@ log_nothing(void *ctx, const char *msg)
 {
 }
 
-/* serveropt_number and serveropt_hostport: the values of numeric flags. */
-static const struct {
-	const char	*s;
-	long		 lo, hi;
-	int		 rc;
-	long		 want;
-} numbers[] = {
-	{ "0", 0, 10, 0, 0 },
-	{ "10", 0, 10, 0, 10 },
-	{ "11", 0, 10, -1, 0 },
-	{ "9", 1, 8, -1, 0 },
-	{ "100", 0, 99, -1, 0 },
-	{ "0", 1, 10, -1, 0 },
-	{ "007", 0, 10, 0, 7 },
-	{ "", 0, 10, -1, 0 },
-	{ "-5", 0, 10, -1, 0 },
-	{ "+5", 0, 10, -1, 0 },
-	{ " 5", 0, 10, -1, 0 },
-	{ "5 ", 0, 10, -1, 0 },
-	{ "1.5", 0, 10, -1, 0 },
-	{ "0x10", 0, 100, -1, 0 },
-	{ "31536000", 1, 31536000, 0, 31536000 },
-	{ "99999999999999999999999", 1, 65535, -1, 0 },
-};
-
-START_TEST(test_number)
-{
-	long v = -1;
-
-	ck_assert_int_eq(serveropt_number(numbers[_i].s, numbers[_i].lo,
-	    numbers[_i].hi, &v), numbers[_i].rc);
-	if (numbers[_i].rc == 0)
-		ck_assert_int_eq(v, numbers[_i].want);
-}
-END_TEST
-
+/* serveropt_hostport: the value of -listen and -serve (flags_number, which
+ * reads the port, is tested in test_flags). */
 static const struct {
 	const char	*s;
 	int		 rc;
@@ -302,9 +298,10 @@ serveropt_suite(void)
 
 	tcase_add_loop_test(tc, test_parse, 0, NITEMS(cases));
 	tcase_add_test(tc, test_no_positional);
+	tcase_add_test(tc, test_no_positional_after_dashes);
+	tcase_add_test(tc, test_h);
 	tcase_add_test(tc, test_usage);
 	tcase_add_test(tc, test_leap_config);
-	tcase_add_loop_test(tc, test_number, 0, NITEMS(numbers));
 	tcase_add_loop_test(tc, test_hostport, 0, NITEMS(hostports));
 	suite_add_tcase(s, tc);
 	return s;

@@ -5,6 +5,7 @@
 #include "../../src/lib/sock.c"
 
 #include <check.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "unit.h"
@@ -22,6 +23,38 @@ START_TEST(test_fill)
 	ck_assert_int_eq(s.pulse, 0);
 	ck_assert_int_eq(s.leap, 1);
 	ck_assert_int_eq(s.magic, SOCK_MAGIC);
+}
+END_TEST
+
+/* The bytes chronyd reads, at the offsets of its struct sock_sample
+ * (refclock_sock.c) on this ABI, not through struct sock_sample. */
+START_TEST(test_layout)
+{
+	struct timespec local = { 1489224310, 905049000 };
+	const bool t64 = sizeof(time_t) == 8;
+	unsigned char p[sizeof(struct sock_sample)];
+	struct sock_sample s;
+	int64_t sec = 0, usec = 0;
+	int32_t i;
+	double off;
+
+	ck_assert_uint_eq(sizeof(s), t64 ? 40 : 32);
+	sock_fill(&s, &local, -250000000, 2);
+	memcpy(p, &s, sizeof(s));
+	memcpy(&sec, p, sizeof(time_t));
+	ck_assert_int_eq(sec, 1489224310);
+	memcpy(&usec, p + (t64 ? 8 : 4), t64 ? 8 : 4);
+	ck_assert_int_eq(usec, 905049);
+	memcpy(&off, p + (t64 ? 16 : 8), 8);
+	ck_assert_double_eq(off, -0.25);
+	memcpy(&i, p + (t64 ? 24 : 16), 4);
+	ck_assert_int_eq(i, 0);				/* pulse */
+	memcpy(&i, p + (t64 ? 28 : 20), 4);
+	ck_assert_int_eq(i, 2);				/* leap */
+	memcpy(&i, p + (t64 ? 32 : 24), 4);
+	ck_assert_int_eq(i, 0);				/* _pad */
+	memcpy(&i, p + (t64 ? 36 : 28), 4);
+	ck_assert_int_eq(i, 0x534f434b);		/* magic, "SOCK" */
 }
 END_TEST
 
@@ -66,6 +99,7 @@ main(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_fill);
+	tcase_add_test(tc, test_layout);
 	tcase_add_test(tc, test_send);
 	suite_add_tcase(s, tc);
 	return unit_run(s);

@@ -327,6 +327,52 @@ START_TEST(test_clocks)
 }
 END_TEST
 
+/* ts_from_double: the one place a double becomes a timestamp. */
+static const struct {
+	double	d;
+	time_t	sec;
+	long	nsec;
+} dbl_cases[] = {
+	{ 0, 0, 0 },
+	{ 1.5, 1, 500000000 },
+	{ -1.5, -2, 500000000 },
+	{ -0.25, -1, 750000000 },
+	{ 1489224310.5, 1489224310, 500000000 },
+	{ 0.905049, 0, 905049000 },
+	{ 0.9999999996, 1, 0 },		/* rounds up into the next second */
+	{ -0.9999999996, -1, 0 },
+	{ 1e-10, 0, 0 },
+};
+
+START_TEST(test_from_double)
+{
+	struct timespec t;
+
+	ts_from_double(dbl_cases[_i].d, &t);
+	ck_assert_int_eq(t.tv_sec, dbl_cases[_i].sec);
+	ck_assert_int_eq(t.tv_nsec, dbl_cases[_i].nsec);
+}
+END_TEST
+
+START_TEST(test_utc)
+{
+	char buf[64];
+
+	ts_utc(0, "%Y-%m-%dT%H:%M:%SZ", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "1970-01-01T00:00:00Z");
+	ts_utc(1483228800, "%Y-%m-%d", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "2017-01-01");
+	ts_utc(-1, "%Y-%m-%d %H:%M:%S", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "1969-12-31 23:59:59");
+	/* Too small a buffer for the text: the number instead. */
+	ts_utc(1483228800, "%Y-%m-%d", buf, 8);
+	ck_assert_str_eq(buf, "1483228");
+	/* Beyond what gmtime takes: the number. */
+	ts_utc(INT64_MAX, "%Y", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "9223372036854775807");
+}
+END_TEST
+
 static Suite *
 ts_suite(void)
 {
@@ -347,6 +393,8 @@ ts_suite(void)
 	tcase_add_loop_test(tc, test_diff, 0, NITEMS(diff_cases));
 	tcase_add_loop_test(tc, test_add, 0, NITEMS(add_cases));
 	tcase_add_test(tc, test_clocks);
+	tcase_add_loop_test(tc, test_from_double, 0, NITEMS(dbl_cases));
+	tcase_add_test(tc, test_utc);
 	suite_add_tcase(s, tc);
 	return s;
 }
