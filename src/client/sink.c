@@ -131,7 +131,7 @@ sink_json_fields(const struct client_result *r)
 	printf(",\"offset\":%s,\"delay\":%s,\"samples\":%d,\"leap\":%d,"
 	    "\"next\":%" PRId64 ",\"step\":%d", off, del, r->used, r->li.leap,
 	    r->li.next, r->li.step);
-	json_sec(del, sizeof(del), r->bound);
+	sink_json_sec(del, sizeof(del), r->bound);
 	printf(",\"source\":\"%s\",\"bound\":%s,\"falseticker\":%s",
 	    source_name(r->source), del, r->falseticker ? "true" : "false");
 }
@@ -153,7 +153,7 @@ sink_json_best(void *ctx, const struct client_result *r, struct err *e)
 
 	if (r == NULL || !r->ok) {
 		printf("{\"type\":\"result\",\"error\":");
-		json_str(r != NULL ? r->error : "no server answered");
+		sink_json_str(r != NULL ? r->error : "no server answered");
 		printf("}\n");
 	} else {
 		sink_true_now(r, &local, &truth);
