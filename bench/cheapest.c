@@ -1,6 +1,6 @@
 /*
  * cheapest.c: the cheapest FastCGI responder that still answers WebNTP
- * (PROTOCOL.md sections 2 and 3, reduced to the bone), for `make bench`:
+ * (doc/protocol.md sections 2 and 3, reduced to the bone), for `make bench`:
  * GET gets {"st":<now>}, HEAD a 204 with X-HTTPSTIME. Run behind the very
  * same lighttpd and Apache configs as webntp.fcgi, it is the limit of the
  * architecture, and webntp.fcgi / cheapest the share of it the real

@@ -1,5 +1,5 @@
 /*
- * wsload.c: a WebSocket load generator for webntp-ws (PROTOCOL.md section
+ * wsload.c: a WebSocket load generator for webntp-ws (doc/protocol.md section
  * 4; RFC 6455 client side, framing by wslay), with plain HTTP GETs too
  * (section 3). N busy connections each do M round trips (send a timestamp,
  * wait for the answer), one at a time, over one epoll loop, while K idle

@@ -1,5 +1,5 @@
 /*
- * webntp.js: the WebNTP client for web pages (PROTOCOL.md sections 2 to 5),
+ * webntp.js: the WebNTP client for web pages (doc/protocol.md sections 2 to 5),
  * a dependency-free ES module:
  *   sync(url, {transport, samples, timeout, pause})  one measurement
  *   clock(url, options)                              a clock kept in sync
@@ -121,7 +121,7 @@ function sleep(ms) {
 	return new Promise((r) => setTimeout(r, ms));
 }
 
-/* A timestamp as PROTOCOL.md section 1 writes it. */
+/* A timestamp as doc/protocol.md section 1 writes it. */
 function stamp(ms) {
 	return (ms / 1000).toFixed(6);
 }

@@ -1,7 +1,7 @@
 /*
  * bound.c: what one answer proves about the offset (true - local, integer
  * ns), as an interval, and the intersection of several (the error bound of
- * issue 12; PROTOCOL.md section 5).
+ * issue 12; doc/protocol.md section 5).
  *
  * A server read its clock as stamp at some instant u of [start, end] on
  * the local clock, and its clock then was in [stamp - below, stamp +

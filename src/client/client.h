@@ -1,5 +1,5 @@
 /*
- * client.h: the client `webntp` (PROTOCOL.md section 5). Grouped by file;
+ * client.h: the client `webntp` (doc/protocol.md section 5). Grouped by file;
  * read it as the table of contents of src/client/.
  */
 #ifndef WEBNTP_CLIENT_H
@@ -21,7 +21,7 @@
 #define CLIENT_USER_AGENT	"webntp.shogo82148.com"
 #define CLIENT_BODY_MAX		4096	/* longer answers are errors */
 #define CLIENT_USER_DEFAULT	"nobody"	/* -user when started as root */
-/* A server's time may lie up to a century after the build (PROTOCOL.md
+/* A server's time may lie up to a century after the build (doc/protocol.md
  * section 5): 100 years of 365.25 days. */
 #define CLIENT_TIME_SPAN	(INT64_C(100) * 36525 * 864)
 

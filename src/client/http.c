@@ -1,5 +1,5 @@
 /*
- * http.c: the HTTP(S) transport of the client (PROTOCOL.md section 5) with
+ * http.c: the HTTP(S) transport of the client (doc/protocol.md section 5) with
  * libcurl. One easy handle per server, reused, so every timed GET goes over
  * the connection an untimed HEAD opened first (DNS, TCP and TLS are not in
  * the delay). GET the URL as given, as go-webntp does. http_head: the

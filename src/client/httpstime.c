@@ -3,7 +3,7 @@
  * specification (phk.freebsd.dk/time/20151129), the "improved timekeeping
  * response": a HEAD of /.well-known/time (of the URL as given when it has
  * a path) answered with the server's clock in decimal seconds since the
- * epoch, "1448833939.123456" (PROTOCOL.md section 3: WebNTP's responder
+ * epoch, "1448833939.123456" (doc/protocol.md section 3: WebNTP's responder
  * sends it too). -p HEADs over the kept connection, random pauses between
  * as for JSON; each answer's interval (bound.c) is intersected.
  *

@@ -1,5 +1,5 @@
 /*
- * main.c: the client `webntp` (PROTOCOL.md section 5): options, one round
+ * main.c: the client `webntp` (doc/protocol.md section 5): options, one round
  * over the servers, and the -shm / -sock loop. Flags are Go-style as in
  * go-webntp (flags.h): "-p 4", "-p=4", "--p 4"; flags stop at the first URL
  * or "--".
@@ -41,7 +41,7 @@ static int	main_check_source(const char *, struct err *);
 static const char *main_source = "auto";	/* -source, as given */
 
 /*
- * The client's flags (PROTOCOL.md section 5), one row each; -help lists
+ * The client's flags (doc/protocol.md section 5), one row each; -help lists
  * them in this order. Defaults are set in main_parse.
  */
 static struct client_opt main_opt;

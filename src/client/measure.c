@@ -1,6 +1,7 @@
 /*
  * measure.c: one server, -p samples over one connection, a random pause in
- * [0, 1 s) between them, combined by sample_combine (PROTOCOL.md section 5).
+ * [0, 1 s) between them, combined by sample_combine (doc/protocol.md
+ * section 5).
  * As go-webntp's GetMulti: any failed sample fails the server.
  */
 #include "config.h"
@@ -148,7 +149,7 @@ measure_server(const char *url, const struct client_opt *o,
 		if (reply_check_time(&x.st, &e) == -1 ||
 		    sample_make(&x.start, &x.end, &x.st, &s[n], &e) == -1)
 			break;
-		/* st is printed to the microsecond (PROTOCOL.md section 1). */
+		/* st is printed to the microsecond (doc/protocol.md section 1). */
 		bound_stamp(ts_to_ns(&x.start), ts_to_ns(&x.end),
 		    ts_to_ns(&x.st), 1000, 1000, &b);
 		if (n == 0)

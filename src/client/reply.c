@@ -1,5 +1,5 @@
 /*
- * reply.c: read the server's JSON answer (PROTOCOL.md section 2) with
+ * reply.c: read the server's JSON answer (doc/protocol.md section 2) with
  * jansson: "st", else "time" (older htptime servers), and the leap fields.
  * The body is hostile: bounded by the caller, any other shape is an error.
  * Then judge the time it gives (section 5): before this program was built,

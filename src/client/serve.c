@@ -1,5 +1,5 @@
 /*
- * serve.c: `webntp -serve [host]:port [server flags]` (PROTOCOL.md section
+ * serve.c: `webntp -serve [host]:port [server flags]` (doc/protocol.md section
  * 5): the whole service in the foreground: lighttpd with the project's
  * lighttpd.conf (which spawns webntp.fcgi), and the WebSocket sidecar
  * webntp-ws on a Unix socket in a private run directory. A child that dies

@@ -1,6 +1,6 @@
 /*
  * sink.c: where the client's results go (STYLE.md 6): the go-webntp text
- * lines, JSON lines for scripts, ntpd's SHM segment (PROTOCOL.md section
+ * lines, JSON lines for scripts, ntpd's SHM segment (doc/protocol.md section
  * 7) and chrony's SOCK refclock. One small interface, four tables.
  * Only results of servers that answered (and whose time could be true,
  * reply.c) reach them: a failed server is never published.

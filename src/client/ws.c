@@ -1,5 +1,5 @@
 /*
- * ws.c: the WebSocket transport of the client (PROTOCOL.md sections 4, 5;
+ * ws.c: the WebSocket transport of the client (doc/protocol.md sections 4, 5;
  * RFC 6455) over a non-blocking socket of its own, OpenSSL for wss://
  * (tls.c), the opening handshake of upgrade.c and wslay's framing. One
  * connection per server, subprotocol webntp.shogo82148.com offered, every

@@ -1,5 +1,5 @@
 /*
- * answer.c: the JSON answer (PROTOCOL.md section 2). jansson escapes the
+ * answer.c: the JSON answer (doc/protocol.md section 2). jansson escapes the
  * strings; the numbers are written by ts_format because JSON encoders print
  * reals in shortest or %.17g form, and the protocol wants exactly six
  * decimals, never an exponent.

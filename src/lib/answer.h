@@ -1,5 +1,6 @@
 /*
- * answer.h: the JSON answer of PROTOCOL.md section 2, shared by the responder
+ * answer.h: the JSON answer of doc/protocol.md section 2, shared by the
+ * responder
  * and the sidecar (and read back by the client):
  * {"id":…,"it":…,"st":…,"time":…,"leap":…,"next":…,"step":…}\n
  */

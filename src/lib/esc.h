@@ -1,5 +1,5 @@
 /*
- * esc.h: bytes that came from the network, made safe to show (PROTOCOL.md
+ * esc.h: bytes that came from the network, made safe to show (doc/protocol.md
  * section 4): in a log line, an error message, a close reason. Every
  * program quotes client or server bytes through here, so no peer can forge
  * a log line, colour a terminal or hand out invalid UTF-8.

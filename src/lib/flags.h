@@ -1,7 +1,7 @@
 /*
  * flags.h: the command-line flags of every program, from a table (one row
  * a flag): parsed the way Go's flag package does (go-webntp's command
- * line, PROTOCOL.md sections 0 and 5) and -help generated from the same
+ * line, doc/protocol.md sections 0 and 5) and -help generated from the same
  * rows.
  *
  * "-name value", "-name=value", "--name value" and "--name=value" are one

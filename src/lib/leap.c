@@ -1,13 +1,13 @@
 /*
  * leap.c: parse leap-seconds.list (IERS, IETF and tzdata copies) and look up
- * the answer's leap fields (PROTOCOL.md sections 2 and 6).
+ * the answer's leap fields (doc/protocol.md sections 2 and 6).
  *
  * NOTES: #h is the SHA-1 (libcrypto) of the ASCII digits of the #$ value, the
  * #@ value and each data line before its '#', in file order. It is written as
  * five 32-bit hex words whose leading zeros may be missing, so the words are
  * compared as numbers. Unknown "#X" lines (the IERS "#NTP Time" header) are
  * ignored; tabs and spaces both separate fields. Every table needs its #h,
- * a local one too (PROTOCOL.md section 6): #h is the last line, so a copy
+ * a local one too (doc/protocol.md section 6): #h is the last line, so a copy
  * cut short at a line boundary would otherwise pass as a shorter table.
  */
 #include "config.h"

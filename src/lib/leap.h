@@ -1,6 +1,6 @@
 /*
  * leap.h: the leap-seconds table (IERS/IETF/tzdata leap-seconds.list,
- * PROTOCOL.md section 6) and the leap fields of the answer (section 2).
+ * doc/protocol.md section 6) and the leap fields of the answer (section 2).
  */
 #ifndef WEBNTP_LEAP_H
 #define WEBNTP_LEAP_H

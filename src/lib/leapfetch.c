@@ -1,5 +1,5 @@
 /*
- * leapfetch.c: download leap-seconds.list into the cache file (PROTOCOL.md
+ * leapfetch.c: download leap-seconds.list into the cache file (doc/protocol.md
  * section 6), with libcurl's easy API, in the caller's thread or in a
  * background thread that checks at start and then every interval.
  *

@@ -1,6 +1,6 @@
 /*
  * leapfetch.h: download leap-seconds.list (libcurl) into the cache file
- * (PROTOCOL.md section 6). Only when the cache exists but does not load, or
+ * (doc/protocol.md section 6). Only when the cache exists but does not load, or
  * the table in use (the cache, else tzdata's copy) is missing or past its
  * expiry; at start, then daily, and after a failed or skipped attempt again
  * with a growing pause (a minute, doubling, at most the daily interval). An

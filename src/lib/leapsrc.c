@@ -1,6 +1,6 @@
 /*
  * leapsrc.c: the table a server answers with, and its reload when the cache
- * file changes (PROTOCOL.md section 6).
+ * file changes (doc/protocol.md section 6).
  *
  * NOTES: a cache that does not load (empty, cut short, garbage) is logged
  * once and tzdata's copy used: lighttpd and mod_fcgid respawn responders at

@@ -1,5 +1,5 @@
 /*
- * leapsrc.h: where a server's leap-seconds table comes from (PROTOCOL.md
+ * leapsrc.h: where a server's leap-seconds table comes from (doc/protocol.md
  * section 6): the cache file, else tzdata's copy; reloaded when the file
  * changes (checked at most once a second), so every responder process picks
  * up a table that one of them downloaded. The download itself runs in a

@@ -1,5 +1,5 @@
 /*
- * listensock.c: the listening socket of a -listen flag (PROTOCOL.md
+ * listensock.c: the listening socket of a -listen flag (doc/protocol.md
  * section 0), parsed with serveropt_hostport.
  *
  * NOTES: a Unix socket's permissions are those of the file bind(2) creates,

@@ -1,6 +1,6 @@
 /*
  * listensock.h: the listening socket of a server's -listen flag
- * (PROTOCOL.md section 0): HOST:PORT, [IPV6]:PORT or unix:PATH.
+ * (doc/protocol.md section 0): HOST:PORT, [IPV6]:PORT or unix:PATH.
  */
 #ifndef WEBNTP_LISTENSOCK_H
 #define WEBNTP_LISTENSOCK_H

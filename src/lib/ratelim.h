@@ -1,6 +1,6 @@
 /*
  * ratelim.h: a repeated error is logged once a second at most, with a count
- * of those held back (PROTOCOL.md section 4), so that no peer can flood a
+ * of those held back (doc/protocol.md section 4), so that no peer can flood a
  * log or spend the server's time writing it.
  */
 #ifndef WEBNTP_RATELIM_H

@@ -1,6 +1,6 @@
 /*
  * sample.c: offset/delay of a WebNTP exchange and the combining rule of
- * go-webntp's GetMulti (PROTOCOL.md section 5), in integer nanoseconds.
+ * go-webntp's GetMulti (doc/protocol.md section 5), in integer nanoseconds.
  */
 #include "config.h"
 

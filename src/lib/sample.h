@@ -1,6 +1,6 @@
 /*
  * sample.h: offset and delay of one WebNTP exchange and the combination of
- * several (PROTOCOL.md section 5). Integer nanoseconds throughout.
+ * several (doc/protocol.md section 5). Integer nanoseconds throughout.
  */
 #ifndef WEBNTP_SAMPLE_H
 #define WEBNTP_SAMPLE_H

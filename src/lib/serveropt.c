@@ -1,5 +1,5 @@
 /*
- * serveropt.c: the server-side flags (PROTOCOL.md section 0): their rows,
+ * serveropt.c: the server-side flags (doc/protocol.md section 0): their rows,
  * parsed and validated once at start by flags.c.
  */
 #include "config.h"

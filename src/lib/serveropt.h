@@ -1,6 +1,6 @@
 /*
  * serveropt.h: the server-side flags shared by webntp.fcgi, webntp-ws and
- * `webntp -serve` (PROTOCOL.md section 0): -allow-cross-origin,
+ * `webntp -serve` (doc/protocol.md section 0): -allow-cross-origin,
  * -leap-second-path, -leap-second-url, -help, -version; rows for flags.h,
  * whose parser a program calls with its own rows too.
  */

@@ -1,5 +1,5 @@
 /*
- * shm.c: ntpd shared-memory refclock writer (driver 28; PROTOCOL.md
+ * shm.c: ntpd shared-memory refclock writer (driver 28; doc/protocol.md
  * section 7). Mode 1: the reader checks count before and after copying, so
  * the writer bumps count around the fields and flags valid last. Both the
  * microsecond and nanosecond fields are filled: chrony uses the nanoseconds

@@ -1,7 +1,7 @@
 /*
  * shm.h: the writer side of ntpd's shared-memory refclock (driver 28, "SHM"),
  * as read by ntpd, chrony (refclock SHM) and gpsd's ntpshmmon
- * (PROTOCOL.md section 7).
+ * (doc/protocol.md section 7).
  */
 #ifndef WEBNTP_SHM_H
 #define WEBNTP_SHM_H

@@ -1,5 +1,5 @@
 /*
- * ts.c: parse and format WebNTP timestamps (PROTOCOL.md section 1).
+ * ts.c: parse and format WebNTP timestamps (doc/protocol.md section 1).
  * Text "<seconds>.<digits>" is read exactly to the nanosecond; anything else
  * goes through strtod, limited to digits, signs, points and exponents (no
  * hex, inf, nan), with a digit after every point: ".5" and "5e-1" are read,

@@ -1,5 +1,5 @@
 /*
- * ts.h: WebNTP timestamps (PROTOCOL.md section 1). A timestamp is a
+ * ts.h: WebNTP timestamps (doc/protocol.md section 1). A timestamp is a
  * normalized struct timespec (0 <= tv_nsec < 1e9, so -1.5 s is {-2, 5e8});
  * differences are int64_t nanoseconds. No doubles in the arithmetic.
  */

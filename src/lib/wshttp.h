@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* What the client and the sidecar both hold to (PROTOCOL.md section 4;
+/* What the client and the sidecar both hold to (doc/protocol.md section 4;
  * RFC 6455 section 5), defined once. */
 #define WSHTTP_PROTOCOL	"webntp.shogo82148.com"	/* the subprotocol */
 #define WSHTTP_MSG_MAX	1024	/* a message's bytes (go-webntp's limit);

@@ -1,5 +1,6 @@
 /*
- * responder.c: webntp.fcgi, the WebNTP HTTP responder (PROTOCOL.md section 3).
+ * responder.c: webntp.fcgi, the WebNTP HTTP responder (doc/protocol.md
+ * section 3).
  * One binary: a FastCGI responder when a web server spawns it (lighttpd's
  * fastcgi.server, Apache's mod_fcgid), a standalone FastCGI server for nginx
  * and Apache's mod_proxy_fcgi (-listen, or a socket from systemd), a plain

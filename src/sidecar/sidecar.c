@@ -1,5 +1,5 @@
 /*
- * sidecar.c: webntp-ws, the WebNTP WebSocket sidecar (PROTOCOL.md sections
+ * sidecar.c: webntp-ws, the WebNTP WebSocket sidecar (doc/protocol.md sections
  * 0 and 4; WebSocket is RFC 6455): the process. Its flags, the listening
  * socket, the event loop with its timers and signals, and the accepting of
  * connections up to -max-connections. One connection's life is wsconn.c's

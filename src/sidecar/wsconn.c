@@ -1,7 +1,7 @@
 /*
  * wsconn.c: a connection of webntp-ws from its upgrade request to its
  * socket's close, and the deadlines of all of them (see wsconn.h;
- * PROTOCOL.md section 4, RFC 6455). Framing is wslay's (event API); the
+ * doc/protocol.md section 4, RFC 6455). Framing is wslay's (event API); the
  * handshake is wshs.c's, the frame checks wsframe.c's, the messages
  * wsmsg.c's.
  *

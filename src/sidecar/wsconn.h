@@ -1,6 +1,6 @@
 /*
  * wsconn.h: the connections of webntp-ws, each from its upgrade request to
- * its socket's close (PROTOCOL.md section 4; RFC 6455), with every deadline
+ * its socket's close (doc/protocol.md section 4; RFC 6455), with every deadline
  * they have, and the log lines they cause. No system call is made here: the
  * bytes and the watching go through a table of functions (the sidecar's
  * are recv, send and epoll; tests/fuzz/fuzz_conn.c's are buffers), so a

@@ -1,6 +1,6 @@
 /*
  * wshs.h: the server side of the WebSocket opening handshake (RFC 6455
- * section 4.2) for webntp-ws (PROTOCOL.md section 4). A pure function over
+ * section 4.2) for webntp-ws (doc/protocol.md section 4). A pure function over
  * the bytes read so far, so it can be fuzzed (tests/fuzz/fuzz_handshake.c).
  */
 #ifndef WEBNTP_WSHS_H

@@ -1,6 +1,6 @@
 /*
  * wsmsg.c: a message in, its answer or its close out (see wsmsg.h;
- * PROTOCOL.md sections 2 and 4). The answer is answer_format(), the
+ * doc/protocol.md sections 2 and 4). The answer is answer_format(), the
  * responder's very code; st is read last, right before the answer is
  * queued, after the leap lookup (which may reload the table).
  */

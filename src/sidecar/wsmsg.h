@@ -1,5 +1,5 @@
 /*
- * wsmsg.h: one message of webntp-ws (PROTOCOL.md section 4): a text or
+ * wsmsg.h: one message of webntp-ws (doc/protocol.md section 4): a text or
  * binary message holds a timestamp and gets the JSON answer of section 2,
  * or the close that says why not (1007 with a reason that is valid UTF-8
  * of at most 123 bytes, RFC 6455 section 5.5.1).

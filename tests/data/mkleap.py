@@ -3,7 +3,7 @@
 
 The #h hash is computed here with Python's hashlib, independently of the C
 code under test (src/lib/leap.c): SHA-1 of the ASCII digits of the #$ value,
-the #@ value and every data line before its '#', in file order (PROTOCOL.md
+the #@ value and every data line before its '#', in file order (doc/protocol.md
 section 6). Run from tests/data: `python3 mkleap.py`; the outputs are
 committed, so the test suite does not need Python.
 """

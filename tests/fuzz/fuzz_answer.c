@@ -1,6 +1,6 @@
 /*
  * fuzz_answer.c: libFuzzer harness for answer_id_set and answer_error
- * (PROTOCOL.md section 2): the Host header goes into every answer. What is
+ * (doc/protocol.md section 2): the Host header goes into every answer. What is
  * accepted must come out as JSON that jansson reads back to the same bytes,
  * within ANSWER_ID_MAX, and the whole answer must be one JSON object.
  */

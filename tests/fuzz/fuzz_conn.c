@@ -1,7 +1,7 @@
 /*
  * fuzz_conn.c: libFuzzer harness for one webntp-ws connection's whole life
  * (src/sidecar/wsconn.c with wsframe.c, wsmsg.c, wshs.c and wslay;
- * PROTOCOL.md section 4, RFC 6455): bytes in, answers and closes out, on a
+ * doc/protocol.md section 4, RFC 6455): bytes in, answers and closes out, on a
  * socket in memory (memio.h). `make check` runs it through replay.c over
  * tests/fuzz/corpus/conn/; `make fuzz` builds the real fuzzer.
  *

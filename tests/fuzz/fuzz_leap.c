@@ -1,5 +1,5 @@
 /*
- * fuzz_leap.c: libFuzzer harness for leap_parse (PROTOCOL.md section 6),
+ * fuzz_leap.c: libFuzzer harness for leap_parse (doc/protocol.md section 6),
  * which reads downloaded files. A parsed table must be in time order with
  * steps of one second that chain up, have its #$ within a year of the
  * clock, and leap_lookup must answer from it. Every table needs a matching

@@ -1,6 +1,6 @@
 /*
  * fuzz_reply.c: libFuzzer harness for the client's reading of a hostile
- * server's answer (src/client/reply.c; PROTOCOL.md sections 2 and 5): the
+ * server's answer (src/client/reply.c; doc/protocol.md sections 2 and 5): the
  * body of an HTTP answer or one WebSocket message, at most CLIENT_BODY_MAX
  * bytes as the transports bound it. An accepted answer has a normalized
  * time within 2^40 s and leap fields in range; a refused one says why, in

@@ -1,5 +1,5 @@
 /*
- * fuzz_ts.c: libFuzzer harness for ts_parse (PROTOCOL.md section 1), the
+ * fuzz_ts.c: libFuzzer harness for ts_parse (doc/protocol.md section 1), the
  * first thing that reads a client's bytes. What parses must be normalized,
  * within 2^40 s, and read back as the same microsecond after ts_format.
  */

@@ -185,7 +185,7 @@ t_check_error() {
 	t_match "$1: body" '^\{"error":".+"\}$' "$(cat "$T_DIR/b")"
 }
 
-# t_check_responder NAME PORT: PROTOCOL.md section 3 over HTTP, with cross
+# t_check_responder NAME PORT: doc/protocol.md section 3 over HTTP, with cross
 # origin off (the default).
 t_check_responder() {
 	local n=$1 port=$2 u="http://127.0.0.1:$2"
@@ -311,7 +311,7 @@ t_check_upgrade() {
 # t_mkleap OUT UPDATED EXPIRES [NTP TAI [HASH]]: a leap-seconds.list made
 # from tests/data/leap-seconds-2019-05-02.list with #$ UPDATED and #@ EXPIRES
 # (NTP seconds), plus a data line NTP TAI when given, and #h computed with
-# Python's hashlib (PROTOCOL.md section 6), or HASH=bad for a wrong one.
+# Python's hashlib (doc/protocol.md section 6), or HASH=bad for a wrong one.
 t_mkleap() {
 	python3 - "$top_srcdir/tests/data/leap-seconds-2019-05-02.list" "$@" <<'PY'
 import hashlib, sys

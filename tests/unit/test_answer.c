@@ -1,5 +1,5 @@
 /*
- * test_answer.c: the JSON answer of PROTOCOL.md section 2, byte for byte,
+ * test_answer.c: the JSON answer of doc/protocol.md section 2, byte for byte,
  * the escaping of the id, and the error object.
  */
 #include "answer.c"

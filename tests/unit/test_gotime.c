@@ -1,6 +1,6 @@
 /*
  * test_gotime.c: Go's time.Time.String() layout, as the client's last line
- * writes it (go-webntp compatibility, PROTOCOL.md section 5).
+ * writes it (go-webntp compatibility, doc/protocol.md section 5).
  */
 #include "../../src/lib/gotime.c"
 

@@ -1,5 +1,5 @@
 /*
- * test_leap.c: the leap-seconds.list parser (PROTOCOL.md section 6) on the
+ * test_leap.c: the leap-seconds.list parser (doc/protocol.md section 6) on the
  * tables of tests/data (made by tests/data/mkleap.py, whose #h comes from
  * Python's hashlib) and on inline text (#h lines computed the same way),
  * the #h every table needs (a real list cut short anywhere is refused), the
@@ -385,7 +385,7 @@ START_TEST(test_load_limits)
 }
 END_TEST
 
-/* PROTOCOL.md section 2's examples, and the edges of the table. */
+/* doc/protocol.md section 6.4's examples, and the edges of the table. */
 static const struct {
 	const char	*file;
 	time_t		 now;

@@ -1,6 +1,6 @@
 /*
  * test_leapfetch.c: downloading leap-seconds.list into the cache
- * (PROTOCOL.md section 6): file:// URLs of the tables in tests/data, a
+ * (doc/protocol.md section 6): file:// URLs of the tables in tests/data, a
  * small HTTP server of our own on 127.0.0.1 for status codes, redirects and
  * sizes, the lock between processes, a bad cache that needs replacing, the
  * retry schedule, the sweep of stale temporary files, and the thread (its

@@ -1,5 +1,5 @@
 /*
- * test_leapsrc.c: where a server's leap table comes from (PROTOCOL.md
+ * test_leapsrc.c: where a server's leap table comes from (doc/protocol.md
  * section 6): the cache, else tzdata's copy (a test copy); a cache that is
  * missing, empty, cut short or garbage is logged once and never stops a
  * start, only an unusable path does; the reload when the cache file is

@@ -1,5 +1,5 @@
 /*
- * test_listensock.c: the -listen socket (PROTOCOL.md section 0): malformed
+ * test_listensock.c: the -listen socket (doc/protocol.md section 0): malformed
  * specs refused with why, a Unix socket with its mode and without a stale
  * predecessor, a live one left alone, TCP on IPv4 and IPv6.
  */

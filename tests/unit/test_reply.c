@@ -1,5 +1,5 @@
 /*
- * test_reply.c: the client's reading of the JSON answer (PROTOCOL.md
+ * test_reply.c: the client's reading of the JSON answer (doc/protocol.md
  * section 2): "st", else "time", leap fields; hostile bodies refused; and
  * its judgement of the time (section 5): from the build to a century on.
  */
@@ -68,7 +68,7 @@ START_TEST(test_parse)
 }
 END_TEST
 
-/* PROTOCOL.md section 5: from the build to a century after it, no more. */
+/* doc/protocol.md section 5: from the build to a century after it, no more. */
 #define B	((int64_t)WEBNTP_BUILD_EPOCH)
 #define H	(B + CLIENT_TIME_SPAN)
 static const struct {

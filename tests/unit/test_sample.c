@@ -1,6 +1,6 @@
 /*
  * test_sample.c: offset/delay of one exchange, the combining rule
- * (PROTOCOL.md section 5) and the leap indicator (section 7). Includes the
+ * (doc/protocol.md section 5) and the leap indicator (section 7). Includes the
  * .c to reach sample_mean.
  */
 #include "../../src/lib/sample.c"

@@ -1,5 +1,5 @@
 /*
- * test_serveropt.c: the server flags of PROTOCOL.md section 0 (Go-style
+ * test_serveropt.c: the server flags of doc/protocol.md section 0 (Go-style
  * -name value, -name=value, --name), their validation at start, and a
  * program's own flags.
  */

@@ -1,5 +1,5 @@
 /*
- * test_shm.c: the ntpd SHM writer (PROTOCOL.md section 7): fields and the
+ * test_shm.c: the ntpd SHM writer (doc/protocol.md section 7): fields and the
  * count protocol read back from a private segment, precision, the
  * permissions of a created segment.
  */

@@ -1,5 +1,5 @@
 /*
- * test_ts.c: timestamps (PROTOCOL.md section 1): ts_format's six rounded
+ * test_ts.c: timestamps (doc/protocol.md section 1): ts_format's six rounded
  * decimals, ts_parse's fixed and float forms and what it refuses, and the
  * nanosecond arithmetic.
  */

@@ -1,6 +1,6 @@
 /*
  * test_ws.c: the client's WebSocket framing rules (src/client/ws.c; RFC
- * 6455 sections 5, 7.4; PROTOCOL.md section 5), over a real socket pair:
+ * 6455 sections 5, 7.4; doc/protocol.md section 5), over a real socket pair:
  * the test plays a server that writes crafted bytes, and the transport
  * reads them through its own read path (ws_input), after a real 101. What
  * a server may send (fragments, pings, closes), what fails it and why

@@ -1,6 +1,6 @@
 /*
  * test_wsconn.c: one webntp-ws connection's life (src/sidecar/wsconn.c,
- * PROTOCOL.md section 4) on a socket in memory (tests/fuzz/memio.h), the
+ * doc/protocol.md section 4) on a socket in memory (tests/fuzz/memio.h), the
  * clock moved by hand: answers before any close, every close over within 2
  * s whether or not the peer reads, at most WSCONN_QUEUE_MAX answers queued
  * for a peer that does not read, 503 beyond -max-connections, the idle

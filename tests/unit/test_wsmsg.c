@@ -1,6 +1,6 @@
 /*
  * test_wsmsg.c: a webntp-ws message in, its answer or its close out
- * (src/sidecar/wsmsg.c, PROTOCOL.md sections 2 and 4): timestamps taken,
+ * (src/sidecar/wsmsg.c, doc/protocol.md sections 2 and 4): timestamps taken,
  * others closed with 1007 and ts_parse's reason, a reason cut to at most 123
  * bytes at a character boundary, and the answer with the connection's id.
  * Table-driven.
