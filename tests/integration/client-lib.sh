@@ -112,6 +112,17 @@ c_near() {
 	fi
 }
 
+# c_near_line WHAT EXPECTED LINE: the offset of a server LINE is EXPECTED
+# within 2 ms, or within half its delay (+ 20 us of rounding) when that is
+# more: a sample's st lies between its start and its end, so on one clock
+# (shifted or not) |offset - shift| <= delay/2 whatever the machine's load;
+# a loaded machine's delays, not an error, would break a fixed 2 ms.
+c_near_line() {
+	local tol
+	tol=$(python3 -c 'import sys; print("%.6f" % max(0.002, float(sys.argv[1]) / 2 + 20e-6))' "$(c_delay "$3")")
+	c_near "$1" "$2" "$(c_offset "$3")" "$tol"
+}
+
 # The line format of go-webntp, for URL (regex-quoted by the caller).
 C_NUM='-?[0-9]+\.[0-9]{6}'
 C_GOTIME='[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]*[1-9])? [+-][0-9]{4} [A-Za-z0-9+-]+'
