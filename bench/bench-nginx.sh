@@ -78,12 +78,7 @@ part_web() {
 				direct) port=$w ;; lighttpd) port=$pl ;;
 				apache) port=$pa ;; nginx) port=$pn ;;
 				esac
-				n=$((c == 1 ? 10000 : 1000))
-				line=$("$WSLOAD" -p "$port" -c $c -n $n 2>&1 | tail -1)
-				say "ws $srv c=$c run $r: $line"
-				echo "$srv $c $r $(awk '{for (i = 1; i <= NF; i++) {
-				    if ($i == "p50") a = $(i + 1); if ($i == "p99") b = $(i + 1)
-				    if ($i ~ /\/s,$/) t = $i + 0 }} END {print t + 0, a + 0, b + 0}' <<<"$line")" >>"$D/web-ws.tsv"
+				ws_round "$srv" "$port" $c $r "$D/web-ws.tsv"
 			done
 		done
 	done

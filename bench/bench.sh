@@ -360,8 +360,23 @@ report_callgrind() {
 
 # ---- 3. WebSocket ----
 
+# ws_count CONNS: the round trips of one wsload run at CONNS connections.
+ws_count() { echo $(($1 == 1 ? 10000 : 1000)); }
+
+# ws_round NAME PORT CONNS RUN TSV: one wsload run against PORT, logged;
+# "NAME CONNS RUN round-trips/s p50 p99" appended to TSV (part ws, and
+# part web's WebSocket rows in bench-nginx.sh).
+ws_round() {
+	local line
+	line=$("$WSLOAD" -p "$2" -c "$3" -n "$(ws_count "$3")" 2>&1 | tail -1)
+	say "ws $1 c=$3 run $4: $line"
+	echo "$1 $3 $4 $(awk '{for (i = 1; i <= NF; i++) {
+	    if ($i == "p50") a = $(i + 1); if ($i == "p99") b = $(i + 1)
+	    if ($i ~ /\/s,$/) t = $i + 0 }} END {print t + 0, a + 0, b + 0}' <<<"$line")" >>"$5"
+}
+
 part_ws() {
-	local w pl pa r c target port n line before after hold
+	local w pl pa r c target port before after hold
 	say "3. WebSocket: wsload against webntp-ws, direct and through lighttpd and Apache"
 	: >"$D/ws.tsv"
 	w=$(t_port)
@@ -376,13 +391,8 @@ part_ws() {
 				case $target in
 				direct) port=$w ;; lighttpd) port=$pl ;; apache) port=$pa ;;
 				esac
-				n=$((c == 1 ? 10000 : 1000))
-				cmd "bench/wsload -p \$PORT -c $c -n $n  # \$PORT: webntp-ws, or lighttpd / Apache proxying to it"
-				line=$("$WSLOAD" -p "$port" -c $c -n $n 2>&1 | tail -1)
-				say "ws $target c=$c run $r: $line"
-				echo "$target $c $r $(awk '{for (i = 1; i <= NF; i++) {
-				    if ($i == "p50") a = $(i + 1); if ($i == "p99") b = $(i + 1)
-				    if ($i ~ /\/s,$/) t = $i + 0 }} END {print t + 0, a + 0, b + 0}' <<<"$line")" >>"$D/ws.tsv"
+				cmd "bench/wsload -p \$PORT -c $c -n $(ws_count $c)  # \$PORT: webntp-ws, or lighttpd / Apache proxying to it"
+				ws_round "$target" "$port" $c $r "$D/ws.tsv"
 			done
 		done
 	done
