@@ -40,7 +40,7 @@ listensock_stale(const struct sockaddr_un *sun)
 
 static int
 listensock_unix(struct listensock *ls, const char *spec, int flags,
-    mode_t mode, struct err *e)
+    mode_t mode, void (*prep)(int, bool), struct err *e)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	const char *path = spec + 5;
@@ -85,6 +85,8 @@ listensock_unix(struct listensock *ls, const char *spec, int flags,
 		err_setsys(e, "cannot listen on %s", spec);
 		return LISTENSOCK_FAIL;
 	}
+	if (prep != NULL)
+		prep(fd, false);
 	old = umask(~mode & 0777);
 	rc = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
 	umask(old);
@@ -107,7 +109,7 @@ listensock_unix(struct listensock *ls, const char *spec, int flags,
 
 static int
 listensock_tcp(struct listensock *ls, const char *spec, int flags,
-    struct err *e)
+    void (*prep)(int, bool), struct err *e)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
 	    .ai_flags = AI_PASSIVE | AI_NUMERICSERV }, *res;
@@ -131,6 +133,8 @@ listensock_tcp(struct listensock *ls, const char *spec, int flags,
 		if (res->ai_family == AF_INET6)
 			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
 			    sizeof(one));
+		if (prep != NULL)
+			prep(fd, true);
 	}
 	if (fd < 0 || bind(fd, res->ai_addr, res->ai_addrlen) != 0 ||
 	    listen(fd, SOMAXCONN) != 0) {
@@ -147,14 +151,21 @@ listensock_tcp(struct listensock *ls, const char *spec, int flags,
 }
 
 int
-listensock_open(struct listensock *ls, const char *spec, int flags,
-    mode_t mode, struct err *e)
+listensock_open_prep(struct listensock *ls, const char *spec, int flags,
+    mode_t mode, void (*prep)(int fd, bool tcp), struct err *e)
 {
 	memset(ls, 0, sizeof(*ls));
 	ls->fd = -1;
 	if (strncmp(spec, "unix:", 5) == 0)
-		return listensock_unix(ls, spec, flags, mode, e);
-	return listensock_tcp(ls, spec, flags, e);
+		return listensock_unix(ls, spec, flags, mode, prep, e);
+	return listensock_tcp(ls, spec, flags, prep, e);
+}
+
+int
+listensock_open(struct listensock *ls, const char *spec, int flags,
+    mode_t mode, struct err *e)
+{
+	return listensock_open_prep(ls, spec, flags, mode, NULL, e);
 }
 
 void

@@ -30,6 +30,13 @@ struct listensock {
  */
 int	listensock_open(struct listensock *ls, const char *spec, int flags,
 	    mode_t mode, struct err *e);
+/*
+ * The same, with prep(fd, tcp) called on the new socket before bind(2), for
+ * the options that sockets accepted from it inherit (buffer sizes, MSS).
+ */
+int	listensock_open_prep(struct listensock *ls, const char *spec,
+	    int flags, mode_t mode, void (*prep)(int fd, bool tcp),
+	    struct err *e);
 /* Close it and unlink its path. Safe on a closed one. */
 void	listensock_close(struct listensock *ls);
 

@@ -37,7 +37,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
@@ -51,10 +50,10 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "leapsrc.h"
+#include "listensock.h"
 #include "serveropt.h"
 #include "ts.h"
 #include "wsconn.h"
@@ -91,7 +90,7 @@ struct sidecar {
 	const char		*listen;
 	int			 idle;		/* -idle-timeout, seconds */
 	int			 maxconn;	/* 0: what the fds allow */
-	char			*unix_path;	/* to unlink at exit */
+	struct listensock	 ls;		/* -listen; its fd is lfd */
 	int			 epfd, lfd, sigfd;
 	bool			 accepting;
 	bool			 stopping;
@@ -289,81 +288,31 @@ sidecar_sockbuf(int fd, bool tcp)
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
 }
 
-/* -listen HOST:PORT, [V6]:PORT or unix:PATH. */
+/*
+ * -listen HOST:PORT, [V6]:PORT or unix:PATH, through the core's listensock
+ * as webntp.fcgi's: a socket a live process listens on is never taken.
+ * A Unix socket's mode is what the umask leaves of 0777 (UMask= in a unit).
+ */
 static int
 sidecar_bind(struct sidecar *sc, struct err *e)
 {
-	const char *a = sc->listen;
-	int fd, one = 1;
+	struct err why = { 0 };
+	mode_t mask = umask(0);
+	int rc;
 
-	if (strncmp(a, "unix:", 5) == 0) {
-		struct sockaddr_un sun = { .sun_family = AF_UNIX };
-		struct stat st;
-
-		if (a[5] == '\0' || strlen(a + 5) >= sizeof(sun.sun_path)) {
-			err_set(e, "invalid -listen \"%s\": empty or too long "
-			    "a path", a);
-			return 2;
-		}
-		strcpy(sun.sun_path, a + 5);
-		/* A socket left behind by a killed predecessor. */
-		if (lstat(sun.sun_path, &st) == 0 && S_ISSOCK(st.st_mode))
-			unlink(sun.sun_path);
-		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-		    0);
-		if (fd >= 0)
-			sidecar_sockbuf(fd, false);
-		if (fd < 0 || bind(fd, (struct sockaddr *)&sun,
-		    sizeof(sun)) != 0 || listen(fd, SOMAXCONN) != 0) {
-			err_setsys(e, "cannot listen on %s", a);
-			if (fd >= 0)
-				close(fd);
-			return 1;
-		}
-		sc->unix_path = strdup(sun.sun_path);
-		sc->lfd = fd;
-		return 0;
-	} else {
-		struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
-		    .ai_flags = AI_PASSIVE | AI_NUMERICSERV }, *res;
-		char host[256], port[8];
-		long pn;
-		int rc;
-
-		if (serveropt_hostport(a, host, sizeof(host), &pn) != 0 ||
-		    host[0] == '\0') {
-			err_set(e, "invalid -listen \"%s\": not HOST:PORT, "
-			    "[IPV6]:PORT or unix:PATH", a);
-			return 2;
-		}
-		snprintf(port, sizeof(port), "%ld", pn);
-		if ((rc = getaddrinfo(host, port, &hints, &res)) != 0) {
-			err_set(e, "invalid -listen \"%s\": %s", sc->listen,
-			    gai_strerror(rc));
-			return 2;
-		}
-		fd = socket(res->ai_family, res->ai_socktype | SOCK_NONBLOCK |
-		    SOCK_CLOEXEC, res->ai_protocol);
-		if (fd >= 0) {
-			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
-			    sizeof(one));
-			sidecar_sockbuf(fd, true);
-			if (res->ai_family == AF_INET6)
-				setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
-				    sizeof(one));
-		}
-		if (fd < 0 || bind(fd, res->ai_addr, res->ai_addrlen) != 0 ||
-		    listen(fd, SOMAXCONN) != 0) {
-			err_setsys(e, "cannot listen on %s", sc->listen);
-			if (fd >= 0)
-				close(fd);
-			freeaddrinfo(res);
-			return 1;
-		}
-		freeaddrinfo(res);
-		sc->lfd = fd;
-		return 0;
+	umask(mask);
+	rc = listensock_open_prep(&sc->ls, sc->listen,
+	    SOCK_NONBLOCK | SOCK_CLOEXEC, 0777 & ~mask, sidecar_sockbuf, &why);
+	if (rc == LISTENSOCK_BAD) {
+		err_set(e, "invalid -listen \"%s\": %s", sc->listen, why.msg);
+		return 2;
 	}
+	if (rc != 0) {
+		err_set(e, "%s", why.msg);
+		return 1;
+	}
+	sc->lfd = sc->ls.fd;
+	return 0;
 }
 
 static int
@@ -441,7 +390,7 @@ main(int argc, char **argv)
 	int rc;
 
 	signal(SIGPIPE, SIG_IGN);
-	sc.lfd = sc.epfd = sc.sigfd = -1;
+	sc.lfd = sc.epfd = sc.sigfd = sc.ls.fd = -1;
 	sc.listen = SIDECAR_LISTEN;
 	sc.idle = SIDECAR_IDLE;
 	switch (serveropt_parse(&sc.opt, argc, argv, flags, nflags, NULL, &e)) {
@@ -488,12 +437,9 @@ main(int argc, char **argv)
 		sidecar_log(NULL, e.msg);
 	rc = sidecar_run(&sc);
 	wsconn_free_all(&sc.set);
-	if (sc.unix_path != NULL) {
-		unlink(sc.unix_path);
-		free(sc.unix_path);
-	}
-	if (sc.lfd >= 0)
-		close(sc.lfd);
+	if (sc.lfd < 0)
+		sc.ls.fd = -1;	/* closed by sidecar_stop */
+	listensock_close(&sc.ls);
 	close(sc.epfd);
 	close(sc.sigfd);
 	leapsrc_close(sc.leap);
