@@ -90,8 +90,8 @@ struct sidecar {
 	const char		*listen;
 	int			 idle;		/* -idle-timeout, seconds */
 	int			 maxconn;	/* 0: what the fds allow */
-	struct listensock	 ls;		/* -listen; its fd is lfd */
-	int			 epfd, lfd, sigfd;
+	struct listensock	 ls;		/* -listen; fd -1 once stopped */
+	int			 epfd, sigfd;
 	bool			 accepting;
 	bool			 stopping;
 	int64_t			 accept_again;	/* after EMFILE */
@@ -178,7 +178,7 @@ sidecar_accept(struct sidecar *sc)
 	int fd, one = 1;
 
 	for (int i = 0; i < SIDECAR_ACCEPTS; i++) {
-		fd = accept4(sc->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		fd = accept4(sc->ls.fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
 			if (errno == EMFILE || errno == ENFILE ||
 			    errno == ENOBUFS || errno == ENOMEM) {
@@ -186,7 +186,7 @@ sidecar_accept(struct sidecar *sc)
 				 * on a listen socket that stays readable. */
 				wsconn_log(&sc->set, WSCONN_LOG_ACCEPT,
 				    "accept: %s", strerror(errno));
-				epoll_ctl(sc->epfd, EPOLL_CTL_DEL, sc->lfd,
+				epoll_ctl(sc->epfd, EPOLL_CTL_DEL, sc->ls.fd,
 				    NULL);
 				sc->accepting = false;
 				sc->accept_again = sc->set.now +
@@ -205,10 +205,10 @@ sidecar_stop(struct sidecar *sc)
 {
 	sc->stopping = true;
 	if (sc->accepting)
-		epoll_ctl(sc->epfd, EPOLL_CTL_DEL, sc->lfd, NULL);
+		epoll_ctl(sc->epfd, EPOLL_CTL_DEL, sc->ls.fd, NULL);
 	sc->accepting = false;
-	close(sc->lfd);
-	sc->lfd = -1;
+	close(sc->ls.fd);
+	sc->ls.fd = -1;
 	wsconn_stop(&sc->set);
 }
 
@@ -229,7 +229,7 @@ sidecar_run(struct sidecar *sc)
 				struct epoll_event ev = { .events = EPOLLIN,
 				    .data.ptr = &sidecar_tag_listen };
 
-				if (epoll_ctl(sc->epfd, EPOLL_CTL_ADD, sc->lfd,
+				if (epoll_ctl(sc->epfd, EPOLL_CTL_ADD, sc->ls.fd,
 				    &ev) == 0)
 					sc->accepting = true;
 			} else if (sc->accept_again < next) {
@@ -311,7 +311,6 @@ sidecar_bind(struct sidecar *sc, struct err *e)
 		err_set(e, "%s", why.msg);
 		return 1;
 	}
-	sc->lfd = sc->ls.fd;
 	return 0;
 }
 
@@ -336,7 +335,7 @@ sidecar_setup(struct sidecar *sc, struct err *e)
 		return -1;
 	}
 	ev.data.ptr = &sidecar_tag_listen;
-	if (epoll_ctl(sc->epfd, EPOLL_CTL_ADD, sc->lfd, &ev) != 0) {
+	if (epoll_ctl(sc->epfd, EPOLL_CTL_ADD, sc->ls.fd, &ev) != 0) {
 		err_setsys(e, "cannot set up the event loop");
 		return -1;
 	}
@@ -390,7 +389,7 @@ main(int argc, char **argv)
 	int rc;
 
 	signal(SIGPIPE, SIG_IGN);
-	sc.lfd = sc.epfd = sc.sigfd = sc.ls.fd = -1;
+	sc.epfd = sc.sigfd = sc.ls.fd = -1;
 	sc.listen = SIDECAR_LISTEN;
 	sc.idle = SIDECAR_IDLE;
 	switch (serveropt_parse(&sc.opt, argc, argv, flags, nflags, NULL, &e)) {
@@ -437,8 +436,6 @@ main(int argc, char **argv)
 		sidecar_log(NULL, e.msg);
 	rc = sidecar_run(&sc);
 	wsconn_free_all(&sc.set);
-	if (sc.lfd < 0)
-		sc.ls.fd = -1;	/* closed by sidecar_stop */
 	listensock_close(&sc.ls);
 	close(sc.epfd);
 	close(sc.sigfd);
